@@ -1,0 +1,95 @@
+/**
+ * AppError: the one error type every layer below the protocol throws.
+ * `code` is a closed union; the protocol layers (S3 XML, STS, admin JSON) map every code
+ * exhaustively to their own wire error. `details` are for logs only and never reach a client.
+ */
+export const APP_ERROR_CODES = [
+  // request shape and limits
+  'InvalidArgument',
+  'InvalidRequest',
+  'InvalidURI',
+  'InvalidBucketName',
+  'KeyTooLongError',
+  'MetadataTooLarge',
+  'RequestHeaderSectionTooLarge',
+  'MalformedXML',
+  'MaxMessageLengthExceeded',
+  'InvalidRange',
+  'EntityTooLarge',
+  'EntityTooSmall',
+  'IncompleteBody',
+  'MissingContentLength',
+  'InvalidDigest',
+  'BadDigest',
+  'XAmzContentSHA256Mismatch',
+  'InvalidChunkSizeError',
+  'MalformedTrailerError',
+  'InvalidEncodingType',
+  'InvalidStorageClass',
+  'TooManyObjects',
+  'RequestTimeout',
+  'NotImplemented',
+  'MethodNotAllowed',
+  // authentication and authorization
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'AuthorizationHeaderMalformed',
+  'AuthorizationQueryParametersError',
+  'RequestTimeTooSkewed',
+  'ExpiredToken',
+  'InvalidToken',
+  'UnsupportedSignature',
+  // resources
+  'NoSuchBucket',
+  'NoSuchKey',
+  'NoSuchVersion',
+  'NoSuchUpload',
+  'BucketAlreadyExists',
+  'BucketAlreadyOwnedByYou',
+  'BucketNotEmpty',
+  'PreconditionFailed',
+  'NotModified',
+  // storage and service conditions
+  'StorageCorrupt',
+  'StorageFull',
+  'ServiceUnavailable',
+  'SlowDown',
+  'InternalError',
+] as const;
+
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+export interface AppErrorOptions {
+  /** Shown to the client: must never carry paths, secrets, stack traces or backend text. */
+  message?: string;
+  /** Logged with the request id; never sent to the client. */
+  details?: Record<string, unknown>;
+  /** Extra response headers that belong to this error (e.g. Content-Range on InvalidRange). */
+  headers?: Record<string, string>;
+  /** Extra XML fields that AWS adds to some errors (e.g. ArgumentName, MaxSizeAllowed). */
+  fields?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  readonly headers: Record<string, string> | undefined;
+  readonly fields: Record<string, string> | undefined;
+  readonly hasCustomMessage: boolean;
+
+  constructor(code: AppErrorCode, options: AppErrorOptions = {}) {
+    super(options.message ?? code, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = options.details;
+    this.headers = options.headers;
+    this.fields = options.fields;
+    this.hasCustomMessage = options.message !== undefined;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

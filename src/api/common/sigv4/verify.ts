@@ -1,0 +1,91 @@
+/**
+ * The common tail of header and query SigV4 authentication: look up the credential, compute
+ * the expected signature, compare it and the session token in constant time.
+ * Protects: request integrity and the caller's identity. Bound into the signature: the
+ * canonical request (method, URI, query, signed headers, payload hash), the request time and
+ * the credential scope (date, region, service). Invariants: no secret-dependent early exit
+ * (signatures and tokens are compared with timingSafeEqual on equal-length buffers); an
+ * unknown key and a wrong signature give distinct AWS errors, as S3 does; the signing key
+ * handed on for chunk verification is wrapped in Secret.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { AppError, Secret } from '../../../core/index.js';
+import { buildCanonicalRequest, buildStringToSign, type HeaderIndex } from './canonical-request.js';
+import type { CredentialScope } from './credential-scope.js';
+import { defaultSigningKeyCache } from './signing-key.js';
+import type { Authentication, AuthenticateOptions, PayloadMode, SigningCredential } from './types.js';
+
+export interface SignedParts {
+  method: string;
+  canonicalUri: string;
+  canonicalQuery: string;
+  headers: HeaderIndex;
+  signedHeaders: readonly string[];
+  payloadHash: string;
+  payload: PayloadMode;
+  scope: CredentialScope;
+  amzDate: string;
+  requestTime: Date;
+  signature: string;
+  sessionToken: string | undefined;
+  presigned: boolean;
+}
+
+function constantTimeEqualStrings(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb) && a.length === b.length;
+}
+
+function checkToken(credential: SigningCredential, sent: string | undefined): void {
+  const expected = credential.sessionToken?.reveal();
+  if (expected === undefined && sent === undefined) return;
+  if (expected !== undefined && sent !== undefined && constantTimeEqualStrings(expected, sent)) return;
+  throw new AppError('InvalidToken', { message: 'The provided token is malformed or otherwise invalid.' });
+}
+
+export async function verifySignature(parts: SignedParts, opts: AuthenticateOptions): Promise<Authentication> {
+  const { scope } = parts;
+  const credential = await opts.lookup(scope.accessKeyId);
+  if (credential === undefined) {
+    throw new AppError('InvalidAccessKeyId', {
+      message: 'The AWS Access Key Id you provided does not exist in our records.',
+      fields: { AWSAccessKeyId: scope.accessKeyId.slice(0, 128) },
+    });
+  }
+  const canonicalRequest = buildCanonicalRequest(parts);
+  const stringToSign = buildStringToSign(parts.amzDate, scope.scope, canonicalRequest);
+  const signingKey = defaultSigningKeyCache().signingKey(
+    credential.accessKeyId,
+    credential.secretKey.reveal(),
+    scope.date,
+    scope.region,
+    scope.service,
+  );
+  const expected = Buffer.from(createHmac('sha256', signingKey).update(stringToSign).digest('hex'), 'latin1');
+  const provided = Buffer.from(parts.signature, 'latin1');
+  if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) {
+    throw new AppError('SignatureDoesNotMatch', {
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      details: { accessKeyId: scope.accessKeyId, canonicalRequest, stringToSign },
+    });
+  }
+  checkToken(credential, parts.sessionToken);
+  return {
+    kind: 'sigv4',
+    accessKeyId: credential.accessKeyId,
+    credential,
+    region: scope.region,
+    service: scope.service,
+    requestTime: parts.requestTime,
+    presigned: parts.presigned,
+    payload: parts.payload,
+    seed: {
+      signingKey: new Secret(signingKey),
+      scope: scope.scope,
+      amzDate: parts.amzDate,
+      signature: parts.signature,
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The API listener on node:http. Timeouts suit an object store: no whole-request timeout (a
+ * 5 GiB upload may take long), a header timeout and an idle-socket timeout instead. Header
+ * size is capped by Node (16 KiB); oversized or malformed requests get an S3-shaped error.
+ * Graceful stop: stop accepting, let in-flight requests finish, close idle keep-alive sockets,
+ * and after the grace period close what is left.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger } from '../../observability/index.js';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  handler: RequestHandler;
+  logger: Logger;
+  headersTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  maxHeaderBytes?: number;
+}
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly port: number;
+  readonly host: string;
+  close(graceMs: number): Promise<void>;
+}
+
+const BAD_REQUEST_XML = (code: string, message: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? '400 Bad Request' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+  const body = tooLarge
+    ? BAD_REQUEST_XML('RequestHeaderSectionTooLarge', 'Your request header section exceeds the maximum allowed size.')
+    : BAD_REQUEST_XML('BadRequest', 'The request could not be parsed.');
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer(
+    {
+      requestTimeout: 0,
+      headersTimeout: options.headersTimeoutMs ?? 60_000,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+      maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024,
+      noDelay: true,
+    },
+  );
+  server.timeout = options.idleTimeoutMs ?? 120_000;
+  const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    options.handler(req, res).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'unhandled request failure');
+      res.destroy();
+    });
+  };
+  server.on('request', dispatch);
+  // Expect: 100-continue is answered by the pipeline only after authorization.
+  server.on('checkContinue', dispatch);
+  server.on('clientError', answerClientError);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    server,
+    port,
+    host: options.host,
+    close: async (graceMs) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      for (const res of inFlight) res.setHeader?.('connection', 'close');
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      timer.unref();
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

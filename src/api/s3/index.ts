@@ -1,0 +1,23 @@
+import { AppError } from '../../core/index.js';
+import type { OperationSpec } from './operation.js';
+import { IMPLEMENTED_OPERATIONS } from './operations/index.js';
+import { OPERATION_NAMES } from './routes.js';
+
+export { createS3Pipeline } from './pipeline.js';
+export type { S3PipelineDeps } from './pipeline.js';
+export type { S3Services, OperationSpec } from './operation.js';
+export { renderS3Error, S3_ERRORS } from './errors/index.js';
+export { ROUTES, OPERATION_NAMES } from './routes.js';
+export { routeRequest } from './router.js';
+
+/** The operation registry: every implemented spec must name a routed operation and declare checks. */
+export function buildOperationRegistry(specs: readonly OperationSpec[] = IMPLEMENTED_OPERATIONS): ReadonlyMap<string, OperationSpec> {
+  const registry = new Map<string, OperationSpec>();
+  for (const spec of specs) {
+    if (!OPERATION_NAMES.has(spec.name)) throw new AppError('InternalError', { details: { reason: `unrouted operation ${spec.name}` } });
+    if (typeof spec.authorize !== 'function') throw new AppError('InternalError', { details: { reason: `${spec.name} declares no checks` } });
+    if (registry.has(spec.name)) throw new AppError('InternalError', { details: { reason: `duplicate operation ${spec.name}` } });
+    registry.set(spec.name, spec);
+  }
+  return registry;
+}

@@ -1,0 +1,56 @@
+/**
+ * What an S3 operation is: its AWS name, the IAM checks it declares (computed from the route,
+ * query and headers — never from the body), and its handler. Handlers get a typed context and
+ * return a reply; they never touch node:http objects.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { AuthorizationCheck } from '../../iam/authorizer/index.js';
+import type { Principal } from '../../iam/credentials/index.js';
+import type { BucketService, ObjectService } from '../../services/index.js';
+
+export interface S3Services {
+  buckets: BucketService;
+  objects: ObjectService;
+  region: string;
+}
+
+export interface RouteContext {
+  bucket: string | undefined;
+  key: string | undefined;
+  query: ReadonlyMap<string, string>;
+  headers: IncomingHttpHeaders;
+}
+
+export interface OperationContext extends RouteContext {
+  readonly requestId: string;
+  readonly operation: string;
+  readonly principal: Principal | undefined;
+  readonly services: S3Services;
+  /** The decoded, verified payload. Errors if the signature, hash or framing is wrong. */
+  body(): Readable;
+  /** Reads the whole payload, refusing more than maxBytes (for XML/JSON request bodies). */
+  readBody(maxBytes: number): Promise<Buffer>;
+  /** Declared payload length: x-amz-decoded-content-length for aws-chunked, else Content-Length. */
+  payloadLength(): number | undefined;
+  /** Trailing headers of an aws-chunked body; valid once body() has ended. */
+  trailers(): Record<string, string>;
+}
+
+export interface S3Reply {
+  status?: number;
+  headers?: Record<string, string | number | undefined>;
+  body?: string | Buffer | Readable;
+}
+
+export interface OperationSpec {
+  name: string;
+  /** true: NoSuchBucket is answered (after authorization) when the bucket does not exist. */
+  needsBucket: boolean;
+  authorize(route: RouteContext): AuthorizationCheck[];
+  handle(ctx: OperationContext): Promise<S3Reply>;
+}
+
+export function defineOperation(spec: OperationSpec): OperationSpec {
+  return Object.freeze(spec);
+}

@@ -1,0 +1,81 @@
+/** GetObject and HeadObject: ranges, partNumber, response-* overrides, conditional reads. */
+import { AppError } from '../../../core/index.js';
+import { resolveRange, type ResolvedRange } from '../../../domain/index.js';
+import type { ObjectVersionRecord } from '../../../storage/ports.js';
+import { defineOperation, type OperationContext, type RouteContext, type S3Reply } from '../operation.js';
+import { checksumHeaders, objectHeaders } from './object-headers.js';
+import { checkReadPreconditions } from './preconditions.js';
+
+const OVERRIDES: Record<string, string> = {
+  'response-content-type': 'content-type',
+  'response-content-language': 'content-language',
+  'response-expires': 'expires',
+  'response-cache-control': 'cache-control',
+  'response-content-disposition': 'content-disposition',
+  'response-content-encoding': 'content-encoding',
+};
+
+function readChecks(action: 's3:GetObject') {
+  return (route: RouteContext) => [
+    { action: route.query.has('versionId') ? `${action}Version` : action, bucket: route.bucket, key: route.key },
+  ];
+}
+
+function partRange(ctx: OperationContext, record: ObjectVersionRecord): ResolvedRange | undefined | 'none' {
+  const raw = ctx.query.get('partNumber');
+  if (raw === undefined) return 'none';
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > 10000) {
+    throw new AppError('InvalidArgument', { message: 'Part number must be an integer between 1 and 10000, inclusive', fields: { ArgumentName: 'partNumber', ArgumentValue: raw } });
+  }
+  if (ctx.headers.range !== undefined) throw new AppError('InvalidRequest', { message: 'Cannot specify both Range header and partNumber query parameter' });
+  const sizes = record.partSizes ?? [record.size];
+  const part = Number(raw);
+  if (part > sizes.length) throw new AppError('InvalidPartNumber');
+  const start = sizes.slice(0, part - 1).reduce((a, b) => a + b, 0);
+  const size = sizes[part - 1] ?? 0;
+  return size === 0 ? undefined : { start, end: start + size - 1 };
+}
+
+async function readObject(ctx: OperationContext, withBody: boolean): Promise<S3Reply> {
+  const overrides = [...ctx.query.keys()].filter((k) => k in OVERRIDES);
+  if (overrides.length > 0 && !ctx.principal) {
+    throw new AppError('InvalidRequest', { message: 'Request specific response headers cannot be used for anonymous GET requests.' });
+  }
+  const versionId = ctx.query.get('versionId');
+  const record = await ctx.services.objects.getObjectRecord(ctx.bucket as string, ctx.key as string, versionId);
+  if (record.isDeleteMarker) {
+    throw new AppError('MethodNotAllowed', { headers: { 'x-amz-delete-marker': 'true', 'last-modified': record.lastModified.toUTCString() } });
+  }
+  checkReadPreconditions(ctx.headers, record);
+  const headers: Record<string, string | number> = objectHeaders(record);
+  const byPart = partRange(ctx, record);
+  const range = byPart === 'none' ? resolveRange(ctx.headers.range, record.size) : byPart;
+  let status = 200;
+  if (range) {
+    status = 206;
+    headers['content-range'] = `bytes ${range.start}-${range.end}/${record.size}`;
+    headers['content-length'] = range.end - range.start + 1;
+  } else {
+    headers['content-length'] = record.size;
+    if (ctx.headers['x-amz-checksum-mode']?.toString().toUpperCase() === 'ENABLED') Object.assign(headers, checksumHeaders(record));
+  }
+  if (byPart !== 'none') headers['x-amz-mp-parts-count'] = (record.partSizes ?? [record.size]).length;
+  for (const name of overrides) headers[OVERRIDES[name] as string] = ctx.query.get(name) as string;
+  if (!withBody || (range === undefined && record.size === 0)) return { status, headers };
+  const body = await ctx.services.objects.openData(record, range);
+  return { status, headers, body };
+}
+
+export const GetObject = defineOperation({
+  name: 'GetObject',
+  needsBucket: true,
+  authorize: readChecks('s3:GetObject'),
+  handle: (ctx) => readObject(ctx, true),
+});
+
+export const HeadObject = defineOperation({
+  name: 'HeadObject',
+  needsBucket: true,
+  authorize: readChecks('s3:GetObject'),
+  handle: (ctx) => readObject(ctx, false),
+});

@@ -1,0 +1,3 @@
+export { startApp } from './build-app.js';
+export type { App, AppOptions } from './build-app.js';
+export { resolveRootCredentials } from './root-credentials.js';

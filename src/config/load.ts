@@ -1,0 +1,146 @@
+/**
+ * Loads the configuration once: flags override environment, environment overrides defaults.
+ * Validates everything, then freezes the result. This folder is the only code that reads
+ * process.env. Secrets come wrapped in Secret<T> so they cannot be logged by accident.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { Secret } from '../core/index.js';
+import { SETTINGS, type RawSettings, type SettingSpec } from './schema.js';
+
+export interface ServerFlags {
+  dataDir?: string;
+  address?: string;
+  allowInsecureHttp?: boolean;
+}
+
+export interface Config {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly allowInsecureHttp: boolean;
+  readonly rootCredentials: { readonly accessKey: string; readonly secretKey: Secret<string> } | undefined;
+  readonly domains: readonly string[];
+  readonly region: string;
+  readonly logLevel: string;
+  readonly orphanSweepIntervalMs: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function readSecretFile(path: string, envName: string, allowWorldReadable: boolean): string {
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    throw new ConfigError(`${envName}: cannot read the file it names`);
+  }
+  if ((mode & 0o022) !== 0) throw new ConfigError(`${envName}: the file is writable by other users; fix its mode (chmod 600)`);
+  if ((mode & 0o004) !== 0 && !allowWorldReadable) {
+    throw new ConfigError(`${envName}: the file is readable by every user; chmod 600 it or set COFFER_ALLOW_WORLD_READABLE_SECRETS=true`);
+  }
+  return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+}
+
+function rawValue(spec: SettingSpec, env: Env, allowWorldReadable: boolean): string | undefined {
+  for (const name of spec.env) {
+    const direct = env[name];
+    if (direct !== undefined && direct !== '') return direct;
+    const file = spec.secret ? env[`${name}_FILE`] : undefined;
+    if (file) return readSecretFile(file, `${name}_FILE`, allowWorldReadable);
+  }
+  return spec.default;
+}
+
+function parseBoolean(name: string, value: string): boolean {
+  if (/^(true|on|yes|1)$/i.test(value)) return true;
+  if (/^(false|off|no|0)$/i.test(value)) return false;
+  throw new ConfigError(`${name}: expected true or false, got '${value}'`);
+}
+
+function parseInteger(name: string, value: string): number {
+  if (!/^\d{1,9}$/.test(value)) throw new ConfigError(`${name}: expected a non-negative integer, got '${value}'`);
+  return Number(value);
+}
+
+function readSettings(env: Env): RawSettings {
+  const allowWorldReadable = parseBoolean('COFFER_ALLOW_WORLD_READABLE_SECRETS', env.COFFER_ALLOW_WORLD_READABLE_SECRETS ?? 'false');
+  const out: Record<string, unknown> = {};
+  for (const spec of SETTINGS) {
+    const value = rawValue(spec, env, allowWorldReadable);
+    const name = spec.env[0] ?? spec.key;
+    if (value === undefined) out[spec.key] = undefined;
+    else if (spec.type === 'boolean') out[spec.key] = parseBoolean(name, value);
+    else if (spec.type === 'integer') out[spec.key] = parseInteger(name, value);
+    else if (spec.type === 'list') out[spec.key] = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    else out[spec.key] = value;
+  }
+  return out as unknown as RawSettings;
+}
+
+export function parseAddress(address: string): { host: string; port: number } {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(address);
+  if (!match) throw new ConfigError(`address '${address}' is not HOST:PORT`);
+  const port = Number(match[3]);
+  if (port > 65535) throw new ConfigError(`address '${address}': port out of range`);
+  const host = match[1] ?? (match[2] || '0.0.0.0');
+  return { host, port };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+function rootCredentials(settings: RawSettings): Config['rootCredentials'] {
+  const { rootUser, rootPassword } = settings;
+  if (rootUser === undefined && rootPassword === undefined) return undefined;
+  if (rootUser === undefined || rootPassword === undefined) {
+    throw new ConfigError('COFFER_ROOT_USER and COFFER_ROOT_PASSWORD must be set together');
+  }
+  if (rootUser.length < 3 || rootUser.length > 128 || /[\s:/]/.test(rootUser)) {
+    throw new ConfigError('COFFER_ROOT_USER must be 3–128 characters without spaces, ":" or "/"');
+  }
+  if (rootPassword.length < 8) throw new ConfigError('COFFER_ROOT_PASSWORD must be at least 8 characters');
+  if (rootPassword.length > 256) throw new ConfigError('COFFER_ROOT_PASSWORD must be at most 256 characters');
+  return Object.freeze({ accessKey: rootUser, secretKey: new Secret(rootPassword) });
+}
+
+export function loadConfig(flags: ServerFlags, env: Env): Config {
+  const settings = readSettings(env);
+  const { host, port } = parseAddress(flags.address ?? settings.address);
+  const allowInsecureHttp = flags.allowInsecureHttp ?? settings.allowInsecureHttp;
+  if (!isLoopbackHost(host) && !allowInsecureHttp) {
+    throw new ConfigError(
+      `refusing plain HTTP on ${host}: it is not a loopback address. TLS arrives in a later release; ` +
+        'until then pass --allow-insecure-http (or COFFER_ALLOW_INSECURE_HTTP=true) if the network is trusted',
+    );
+  }
+  if (!/^[a-z0-9-]{1,32}$/.test(settings.region)) throw new ConfigError(`region '${settings.region}' is not valid`);
+  const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!logLevels.includes(settings.logLevel)) throw new ConfigError(`log level '${settings.logLevel}' is not one of ${logLevels.join(', ')}`);
+  return Object.freeze({
+    dataDir: resolve(flags.dataDir ?? env.COFFER_DATA_DIR ?? './data'),
+    host,
+    port,
+    allowInsecureHttp,
+    rootCredentials: rootCredentials(settings),
+    domains: Object.freeze([...settings.domains]),
+    region: settings.region,
+    logLevel: settings.logLevel,
+    orphanSweepIntervalMs: settings.orphanSweepIntervalSeconds * 1000,
+    shutdownTimeoutMs: settings.shutdownTimeoutSeconds * 1000,
+  });
+}
+
+/** The process entry point's door to the environment. */
+export function loadConfigFromProcess(flags: ServerFlags): Config {
+  return loadConfig(flags, process.env);
+}

@@ -1,0 +1,52 @@
+/**
+ * The one description of Coffer's settings: name, type, default, documentation and the
+ * environment variables that set it (COFFER_* first, then the MinIO alias users migrate with).
+ * docs/configuration.md is checked against this table by a test.
+ */
+export type SettingType = 'string' | 'boolean' | 'integer' | 'list';
+
+export interface SettingSpec {
+  key: keyof RawSettings;
+  env: readonly string[];
+  type: SettingType;
+  default: string | undefined;
+  doc: string;
+  /** Secrets may also come from `<ENV>_FILE` and are never logged. */
+  secret?: boolean;
+}
+
+export interface RawSettings {
+  address: string;
+  allowInsecureHttp: boolean;
+  rootUser: string | undefined;
+  rootPassword: string | undefined;
+  domains: string[];
+  region: string;
+  logLevel: string;
+  orphanSweepIntervalSeconds: number;
+  shutdownTimeoutSeconds: number;
+  allowWorldReadableSecrets: boolean;
+}
+
+export const SETTINGS: readonly SettingSpec[] = [
+  { key: 'address', env: ['COFFER_ADDRESS', 'MINIO_ADDRESS'], type: 'string', default: '127.0.0.1:9000',
+    doc: 'HOST:PORT the S3 API listens on (flag --address).' },
+  { key: 'allowInsecureHttp', env: ['COFFER_ALLOW_INSECURE_HTTP'], type: 'boolean', default: 'false',
+    doc: 'Allow plain HTTP on a non-loopback address (flag --allow-insecure-http). Off by default: credentials and data would cross the network in clear.' },
+  { key: 'rootUser', env: ['COFFER_ROOT_USER', 'MINIO_ROOT_USER'], type: 'string', default: undefined, secret: true,
+    doc: 'Root access key (3–128 characters). When root user and password are both unset, a random pair is generated on first start and stored in <data>/.coffer/root-credentials.json (mode 0600).' },
+  { key: 'rootPassword', env: ['COFFER_ROOT_PASSWORD', 'MINIO_ROOT_PASSWORD'], type: 'string', default: undefined, secret: true,
+    doc: 'Root secret key, at least 8 characters.' },
+  { key: 'domains', env: ['COFFER_DOMAIN', 'MINIO_DOMAIN'], type: 'list', default: '',
+    doc: 'Comma-separated domains for virtual-host-style requests (<bucket>.<domain>). Path style always works.' },
+  { key: 'region', env: ['COFFER_REGION', 'MINIO_REGION', 'MINIO_SITE_REGION'], type: 'string', default: 'us-east-1',
+    doc: 'Region name Coffer signs and answers as.' },
+  { key: 'logLevel', env: ['COFFER_LOG_LEVEL'], type: 'string', default: 'info',
+    doc: 'Log level: fatal, error, warn, info, debug, trace or silent.' },
+  { key: 'orphanSweepIntervalSeconds', env: ['COFFER_ORPHAN_SWEEP_INTERVAL'], type: 'integer', default: '3600',
+    doc: 'Seconds between sweeps that remove blobs no metadata references (left by a crash). A sweep also runs at start.' },
+  { key: 'shutdownTimeoutSeconds', env: ['COFFER_SHUTDOWN_TIMEOUT'], type: 'integer', default: '30',
+    doc: 'On SIGTERM/SIGINT, seconds to let in-flight requests finish before connections are closed.' },
+  { key: 'allowWorldReadableSecrets', env: ['COFFER_ALLOW_WORLD_READABLE_SECRETS'], type: 'boolean', default: 'false',
+    doc: 'Accept *_FILE secrets that other users can read (e.g. some container secret mounts).' },
+];

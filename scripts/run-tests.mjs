@@ -18,7 +18,7 @@ function walk(dir, out) {
   return out;
 }
 
-const files = ['src', 'test', 'cli', 'client']
+const files = ['src', 'test', 'cli', 'client', 'scripts']
   .flatMap((d) => { try { return walk(join(root, d), []); } catch { return []; } })
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();

@@ -127,7 +127,7 @@ export function loadConfig(flags: ServerFlags, env: Env): Config {
   const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!logLevels.includes(settings.logLevel)) throw new ConfigError(`log level '${settings.logLevel}' is not one of ${logLevels.join(', ')}`);
   return Object.freeze({
-    dataDir: resolve(flags.dataDir ?? env.COFFER_DATA_DIR ?? './data'),
+    dataDir: resolve(flags.dataDir ?? settings.dataDir),
     host,
     port,
     allowInsecureHttp,

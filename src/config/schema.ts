@@ -16,6 +16,7 @@ export interface SettingSpec {
 }
 
 export interface RawSettings {
+  dataDir: string;
   address: string;
   allowInsecureHttp: boolean;
   rootUser: string | undefined;
@@ -29,6 +30,8 @@ export interface RawSettings {
 }
 
 export const SETTINGS: readonly SettingSpec[] = [
+  { key: 'dataDir', env: ['COFFER_DATA_DIR'], type: 'string', default: './data',
+    doc: 'Folder for metadata and object data (first argument of `coffer server`). Created with mode 0700.' },
   { key: 'address', env: ['COFFER_ADDRESS', 'MINIO_ADDRESS'], type: 'string', default: '127.0.0.1:9000',
     doc: 'HOST:PORT the S3 API listens on (flag --address).' },
   { key: 'allowInsecureHttp', env: ['COFFER_ALLOW_INSECURE_HTTP'], type: 'boolean', default: 'false',

@@ -18,7 +18,7 @@ import { authenticate } from '../common/index.js';
 import { resolveAddress, type Address } from './addressing.js';
 import { renderS3Error } from './errors/index.js';
 import type { OperationContext, OperationSpec, S3Reply, S3Services } from './operation.js';
-import { notImplemented } from './operations/not-implemented.js';
+import { notImplemented } from './operations/index.js';
 import { RequestBody } from './request-body.js';
 import { routeRequest } from './router.js';
 

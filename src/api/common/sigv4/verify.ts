@@ -68,7 +68,11 @@ export async function verifySignature(parts: SignedParts, opts: AuthenticateOpti
     throw new AppError('SignatureDoesNotMatch', {
       message:
         'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-      details: { accessKeyId: scope.accessKeyId, canonicalRequest, stringToSign },
+      details: {
+        accessKeyId: scope.accessKeyId,
+        canonicalRequest: canonicalRequest.replace(/^(x-amz-security-token:).*$/m, '$1[REDACTED]'),
+        stringToSign,
+      },
     });
   }
   checkToken(credential, parts.sessionToken);

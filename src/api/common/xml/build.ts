@@ -39,7 +39,7 @@ function renderValue(name: string, value: XmlValue, out: string[]): void {
 }
 
 /** `<?xml …?><Root xmlns="…">…</Root>`; arrays repeat the element, undefined omits it. */
-export function buildXml(root: string, body: XmlNode, xmlns: string | undefined = S3_XMLNS): string {
+export function buildXml(root: string, body: XmlNode, xmlns: string | null = S3_XMLNS): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n', xmlns ? `<${root} xmlns="${xmlns}">` : `<${root}>`];
   for (const [name, value] of Object.entries(body)) renderValue(name, value, out);
   out.push(`</${root}>`);

@@ -24,7 +24,7 @@ export function renderS3Error(error: unknown, resource: string, requestId: strin
   const body = buildXml(
     'Error',
     { Code: code, Message: message, ...(known ? error.fields : undefined), Resource: resource, RequestId: requestId, HostId: hostId },
-    undefined,
+    null,
   );
   return { code, status, headers: { ...(known ? error.headers : undefined) }, body, unexpected: !known || code === 'InternalError' };
 }

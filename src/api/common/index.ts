@@ -1,0 +1,21 @@
+export {
+  CHECKSUM_ALGORITHMS,
+  checksumAlgorithmFromHeader,
+  checksumHeaderName,
+  checksumLength,
+  createChecksum,
+  parseChecksumAlgorithm,
+} from './checksums.js';
+export type { Checksum, ChecksumAlgorithm } from './checksums.js';
+export { authenticate, SigningKeyCache, deriveSigningKey } from './sigv4/index.js';
+export type {
+  Authentication,
+  AuthenticateOptions,
+  CredentialLookup,
+  IncomingSignedRequest,
+  PayloadMode,
+  SeedSignature,
+  SigningCredential,
+} from './sigv4/index.js';
+export { createPayloadDecoder, storedContentEncoding } from './payload/index.js';
+export type { PayloadDecoder, PayloadHeaders } from './payload/index.js';

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildOperationRegistry, ROUTES, routeRequest } from './index.js';
+
+const route = (method: string, target: 'service' | 'bucket' | 'object', query: Record<string, string> = {}, headers: Record<string, string> = {}) =>
+  routeRequest({ method, target, query: new Map(Object.entries(query)), headers });
+
+describe('S3 routing', () => {
+  const cases: Array<[string, ReturnType<typeof route>]> = [
+    ['ListBuckets', route('GET', 'service')],
+    ['ListObjects', route('GET', 'bucket')],
+    ['ListObjectsV2', route('GET', 'bucket', { 'list-type': '2' })],
+    ['GetBucketVersioning', route('GET', 'bucket', { versioning: '' })],
+    ['ListObjectVersions', route('GET', 'bucket', { versions: '' })],
+    ['CreateBucket', route('PUT', 'bucket')],
+    ['PutBucketPolicy', route('PUT', 'bucket', { policy: '' })],
+    ['DeleteObjects', route('POST', 'bucket', { delete: '' })],
+    ['PostObject', route('POST', 'bucket')],
+    ['GetObject', route('GET', 'object', { versionId: 'x', partNumber: '1' })],
+    ['ListParts', route('GET', 'object', { uploadId: 'u' })],
+    ['PutObject', route('PUT', 'object')],
+    ['CopyObject', route('PUT', 'object', {}, { 'x-amz-copy-source': '/b/k' })],
+    ['UploadPart', route('PUT', 'object', { uploadId: 'u', partNumber: '1' })],
+    ['UploadPartCopy', route('PUT', 'object', { uploadId: 'u', partNumber: '1' }, { 'x-amz-copy-source': '/b/k' })],
+    ['PutObjectRetention', route('PUT', 'object', { retention: '' })],
+    ['CreateMultipartUpload', route('POST', 'object', { uploads: '' })],
+    ['CompleteMultipartUpload', route('POST', 'object', { uploadId: 'u' })],
+    ['AbortMultipartUpload', route('DELETE', 'object', { uploadId: 'u' })],
+    ['DeleteObject', route('DELETE', 'object', { versionId: 'v' })],
+    ['HeadObject', route('HEAD', 'object')],
+  ];
+  for (const [expected, actual] of cases) it(`routes to ${expected}`, () => assert.equal(actual, expected));
+
+  it('answers no operation for a method that makes no sense on the target', () => {
+    assert.equal(route('DELETE', 'service'), undefined);
+    assert.equal(route('PATCH', 'object'), undefined);
+    assert.equal(route('POST', 'object'), undefined);
+  });
+
+  it('has exactly one default route per method and target', () => {
+    const defaults = ROUTES.filter((r) => r.query === undefined && r.header === undefined).map((r) => `${r.method} ${r.target}`);
+    assert.equal(new Set(defaults).size, defaults.length);
+  });
+
+  it('registers every implemented operation under a routed name with declared checks', () => {
+    const registry = buildOperationRegistry();
+    assert.ok(registry.size >= 12);
+    for (const spec of registry.values()) {
+      const checks = spec.authorize({ bucket: 'b', key: 'k', query: new Map(), headers: {} });
+      assert.ok(checks.length > 0, `${spec.name} declares checks`);
+      for (const check of checks) assert.match(check.action, /^s3:[A-Za-z]+$/);
+    }
+  });
+
+  it('refuses to register an operation that no route reaches', () => {
+    assert.throws(() => buildOperationRegistry([{ name: 'MadeUp', needsBucket: false, authorize: () => [], handle: async () => ({}) }]));
+  });
+});

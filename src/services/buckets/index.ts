@@ -1,0 +1,2 @@
+export { BucketService } from './bucket-service.js';
+export type { BucketServiceDeps } from './bucket-service.js';

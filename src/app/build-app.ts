@@ -11,6 +11,7 @@ import { RootCredentialStore } from '../iam/credentials/index.js';
 import { createLogAuditSink, createLogger, type Logger } from '../observability/index.js';
 import { BucketService, ObjectService } from '../services/index.js';
 import { createFsBlobStore } from '../storage/fs/index.js';
+import type { BlobStore, MetadataStore } from '../storage/ports.js';
 import { openSqliteMetadataStore } from '../storage/sqlite/index.js';
 import { firstStartBanner, resolveRootCredentials } from './root-credentials.js';
 
@@ -26,6 +27,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Where the first-start banner goes (stdout by default). */
   announce?: (text: string) => void;
+  /** Storage implementations to use instead of SQLite + filesystem (fault-injection tests). */
+  storage?: { store: MetadataStore; blobs: BlobStore };
 }
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -33,8 +36,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const clock = options.clock ?? systemClock;
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const root = await resolveRootCredentials(config.dataDir, config.rootCredentials);
-  const store = await openSqliteMetadataStore({ path: join(config.dataDir, 'metadata.sqlite') });
-  const blobs = await createFsBlobStore({ root: config.dataDir });
+  const store = options.storage?.store ?? (await openSqliteMetadataStore({ path: join(config.dataDir, 'metadata.sqlite') }));
+  const blobs = options.storage?.blobs ?? (await createFsBlobStore({ root: config.dataDir }));
   const inFlight = new Set<string>();
   const sweeper = createOrphanSweeper({ store, blobs, inFlight, logger });
   await sweeper.runOnce(0);

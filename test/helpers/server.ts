@@ -70,3 +70,15 @@ export async function expectS3Error(promise: Promise<unknown>, code: string, sta
   }
   throw new Error(`expected ${code}, but the request succeeded`);
 }
+
+/** For answers without an error body (304, HEAD errors): only the HTTP status is checked. */
+export async function expectStatus(promise: Promise<unknown>, status: number): Promise<void> {
+  try {
+    await promise;
+  } catch (error) {
+    const actual = s3Error(error).status;
+    if (actual !== status) throw new Error(`expected HTTP ${status}, got ${actual}`);
+    return;
+  }
+  throw new Error(`expected HTTP ${status}, but the request succeeded`);
+}

@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { freePort, spawnServer, waitForExit } from '../helpers/process.js';
@@ -99,7 +100,7 @@ describe('crash consistency', () => {
         await sleep(60);
       }
     }
-    const upload = client.send(new PutObjectCommand({ Bucket: 'term', Key: 'slow', Body: slowBody() as never, ContentLength: body.length }));
+    const upload = client.send(new PutObjectCommand({ Bucket: 'term', Key: 'slow', Body: Readable.from(slowBody()), ContentLength: body.length }));
     await sleep(150);
     server.child.kill('SIGTERM');
     await upload;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { expectS3Error, startTestServer, type TestServer } from '../helpers/server.js';
+import { expectS3Error, expectStatus, startTestServer, type TestServer } from '../helpers/server.js';
 
 const BODY = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
 const BIG = Buffer.alloc(300 * 1024, 7); // above the inline threshold: stored as a blob file
@@ -68,10 +68,9 @@ describe('GetObject and HeadObject', () => {
     const ok = await server.client.send(new HeadObjectCommand({ Bucket: 'reads', Key: 'obj', IfMatch: head.ETag }));
     assert.equal(ok.$metadata.httpStatusCode, 200);
     await expectS3Error(server.client.send(new GetObjectCommand({ Bucket: 'reads', Key: 'obj', IfMatch: '"nope"' })), 'PreconditionFailed', 412);
-    await expectS3Error(server.client.send(new HeadObjectCommand({ Bucket: 'reads', Key: 'obj', IfNoneMatch: head.ETag })), '304', 304);
-    await expectS3Error(
+    await expectStatus(server.client.send(new HeadObjectCommand({ Bucket: 'reads', Key: 'obj', IfNoneMatch: head.ETag })), 304);
+    await expectStatus(
       server.client.send(new HeadObjectCommand({ Bucket: 'reads', Key: 'obj', IfModifiedSince: new Date(Date.now() + 60_000) })),
-      '304',
       304,
     );
     await expectS3Error(

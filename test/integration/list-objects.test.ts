@@ -59,9 +59,12 @@ describe('ListObjects and ListObjectsV2', () => {
     assert.equal(page.Contents?.[0]?.Key, 'c');
   });
 
-  it('url-encodes keys when encoding-type=url is asked for (the SDK decodes them)', async () => {
-    const page = await server.client.send(new ListObjectsV2Command({ Bucket: 'listing', Prefix: 'd e', EncodingType: 'url' }));
-    assert.deepEqual(page.Contents?.map((o) => o.Key), ['d e/f']);
+  it('url-encodes keys, prefix and delimiter when encoding-type=url is asked for', async () => {
+    const page = await server.client.send(new ListObjectsV2Command({ Bucket: 'listing', Prefix: 'd e', Delimiter: '/', EncodingType: 'url' }));
+    assert.deepEqual(page.CommonPrefixes?.map((p) => p.Prefix), ['d%20e/']);
+    assert.equal(page.Prefix, 'd%20e');
+    const all = await server.client.send(new ListObjectsV2Command({ Bucket: 'listing', EncodingType: 'url' }));
+    assert.ok(all.Contents?.some((o) => o.Key === '%C3%A9/1'));
   });
 
   it('refuses a malformed continuation token and a bad max-keys', async () => {

@@ -19,3 +19,4 @@ export type {
 } from './sigv4/index.js';
 export { createPayloadDecoder, storedContentEncoding } from './payload/index.js';
 export type { PayloadDecoder, PayloadHeaders } from './payload/index.js';
+export * from './xml/index.js';

@@ -46,7 +46,6 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
     let address: Address | undefined;
     let principal: Principal | undefined;
     let errorCode: string | undefined;
-    let body: RequestBody | undefined;
     try {
       address = resolveAddress(req.url ?? '/', req.headers.host, deps.domains);
       const method = req.method ?? 'GET';
@@ -68,7 +67,7 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
       const route = { bucket: address.bucket, key: address.key, query: address.query, headers: req.headers };
       await deps.authorizer.authorize({ principal, checks: spec.authorize(route) });
       if (spec.needsBucket && address.bucket !== undefined) await deps.services.buckets.getBucket(address.bucket);
-      const requestBody = (body = new RequestBody(req, res, auth));
+      const requestBody = new RequestBody(req, res, auth);
       const ctx: OperationContext = {
         ...route,
         requestId,
@@ -85,7 +84,6 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
     } catch (error) {
       errorCode = writeError(req, res, error, address?.rawPath ?? '/', requestId, deps.logger, operation);
     } finally {
-      finishRequest(req, res, body);
       deps.audit.record({
         time: new Date().toISOString(),
         requestId,
@@ -105,6 +103,7 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
 
 async function writeReply(req: IncomingMessage, res: ServerResponse, reply: S3Reply): Promise<void> {
   res.statusCode = reply.status ?? 200;
+  settleUnreadBody(req, res);
   for (const [name, value] of Object.entries(reply.headers ?? {})) {
     if (value !== undefined) res.setHeader(name, value);
   }
@@ -141,6 +140,7 @@ function writeError(req: IncomingMessage, res: ServerResponse, error: unknown, r
     if (name !== 'x-amz-request-id' && name !== 'x-amz-id-2') res.removeHeader(name);
   }
   res.statusCode = rendered.status;
+  settleUnreadBody(req, res);
   for (const [name, value] of Object.entries(rendered.headers)) res.setHeader(name, value);
   if (rendered.status === 304) {
     res.end();
@@ -152,12 +152,18 @@ function writeError(req: IncomingMessage, res: ServerResponse, error: unknown, r
   return rendered.code;
 }
 
-/** A body we did not read to the end is not drained: the connection is closed after the reply. */
-function finishRequest(req: IncomingMessage, res: ServerResponse, body: RequestBody | undefined): void {
-  if (req.complete) return;
-  const hasBody = body?.started === true || req.headers['content-length'] !== '0' && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
-  if (!hasBody) return;
-  if (!res.headersSent) res.setHeader('connection', 'close');
+/**
+ * A request body the handler did not read to the end: Node discards a small remainder after the
+ * reply (keep-alive survives); a large or unknown one is not worth receiving, so the reply says
+ * `Connection: close` and the socket is closed once it is sent.
+ */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
+
+function settleUnreadBody(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete || res.headersSent) return;
+  const length = req.headers['content-length'];
+  if (length === '0' || (length === undefined && req.headers['transfer-encoding'] === undefined)) return;
+  if (length !== undefined && Number(length) <= DRAIN_LIMIT_BYTES) return;
+  res.setHeader('connection', 'close');
   res.once('finish', () => req.socket.destroySoon());
-  if (res.writableFinished) req.socket.destroySoon();
 }

@@ -1,6 +1,7 @@
 /** PutObject: streams the verified body to storage; durable before 200. */
 import { AppError } from '../../../core/index.js';
 import { STORED_CONTENT_HEADERS } from '../../../domain/index.js';
+import { storedContentEncoding } from '../../common/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { checksumBody, planChecksum } from './checksum-input.js';
 import { checksumHeaders } from './object-headers.js';
@@ -36,13 +37,9 @@ export function refuseUnsupportedObjectHeaders(ctx: OperationContext): void {
 export function contentHeadersOf(ctx: OperationContext): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of STORED_CONTENT_HEADERS) {
-    let value = ctx.headers[name];
-    if (typeof value !== 'string') continue;
-    if (name === 'content-encoding') {
-      value = value.split(',').map((v) => v.trim()).filter((v) => v !== '' && v !== 'aws-chunked').join(',');
-      if (value === '') continue;
-    }
-    out[name] = value;
+    const raw = ctx.headers[name];
+    const value = name === 'content-encoding' && typeof raw === 'string' ? storedContentEncoding(raw) : raw;
+    if (typeof value === 'string') out[name] = value;
   }
   return out;
 }

@@ -1,0 +1,29 @@
+/** What an implementation provides to run the storage contract suites against it. */
+import type { BlobStore, MetadataStore } from '../ports.js';
+
+export interface MetadataStoreHarness {
+  readonly store: MetadataStore;
+  /** Closes the store and opens a new one on the same storage (persistence checks). */
+  reopen(): Promise<MetadataStore>;
+  /** Rows read by listing queries so far; lets the suite check that listings seek, not scan. */
+  listingRowsRead?: () => number;
+  /** Rewrites a stored record's format version, as a future writer would. */
+  setStoredFormatVersion?: (target: { bucket: string; key?: string }, version: number) => Promise<void>;
+  /** Closes whatever store is open and removes the storage. */
+  dispose(): Promise<void>;
+}
+
+export type MetadataStoreFactory = () => Promise<MetadataStoreHarness>;
+
+export interface BlobStoreHarness {
+  readonly store: BlobStore;
+  /** Directory where the store keeps its temp files, to check that nothing is left behind. */
+  readonly tempDir?: string;
+  /** Makes a committed blob look `ageMs` old to the sweep. */
+  age?: (blobId: string, ageMs: number) => Promise<void>;
+  /** Leaves a temp file behind as a crashed writer would; `ageMs` old. */
+  strandTemp?: (ageMs: number) => Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export type BlobStoreFactory = () => Promise<BlobStoreHarness>;

@@ -1,0 +1,29 @@
+/**
+ * The MetadataStore contract: every implementation (SQLite, PostgreSQL) runs these same cases.
+ * Each case gets a fresh, empty store from the factory.
+ */
+import { afterEach, beforeEach, describe } from 'node:test';
+import type { MetadataStoreFactory, MetadataStoreHarness } from './harness.js';
+import { bucketCases } from './metadata-buckets.js';
+import { listingCases } from './metadata-listing.js';
+import { versionCases } from './metadata-versions.js';
+
+export function runMetadataStoreContract(name: string, factory: MetadataStoreFactory): void {
+  describe(`${name} (MetadataStore contract)`, () => {
+    let harness: MetadataStoreHarness | undefined;
+    const current = (): MetadataStoreHarness => {
+      if (!harness) throw new Error('no store: the factory did not run');
+      return harness;
+    };
+    beforeEach(async () => {
+      harness = await factory();
+    });
+    afterEach(async () => {
+      await harness?.dispose();
+      harness = undefined;
+    });
+    describe('buckets', () => bucketCases(current));
+    describe('object versions', () => versionCases(current));
+    describe('listing', () => listingCases(current));
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * Stored record formats. The JSON in `record` columns is a persisted format, separate from the
+ * in-memory types: it carries `formatVersion`, dates as ISO strings and no bytes (inline data
+ * lives in the BLOB column, the blob id in its own column). Reading a format this code does not
+ * know throws StorageError('Corrupt') instead of guessing.
+ */
+import {
+  RECORD_FORMAT_VERSION,
+  StorageError,
+  type BucketRecord,
+  type ObjectChecksum,
+  type ObjectData,
+  type ObjectVersionRecord,
+  type VersioningState,
+} from '../ports.js';
+import type { ObjectRow } from './schema.js';
+
+interface StoredBucketV1 {
+  formatVersion: 1;
+  owner: string;
+  region: string;
+  createdAt: string;
+  versioning: VersioningState;
+  objectLockEnabled: boolean;
+}
+
+interface StoredObjectV1 {
+  formatVersion: 1;
+  size: number;
+  etag: string;
+  lastModified: string;
+  contentHeaders: Record<string, string>;
+  userMetadata: Record<string, string>;
+  checksum?: ObjectChecksum;
+  dataCrc32: string;
+  dataKind: ObjectData['kind'];
+  partSizes?: number[];
+  storageClass: string;
+}
+
+export interface EncodedObject {
+  bucket: string;
+  key: string;
+  version_id: string;
+  is_delete_marker: number;
+  record: string;
+  inline_data: Buffer | null;
+  blob_id: string | null;
+}
+
+export function encodeBucket(bucket: BucketRecord): { name: string; record: string; created_at: string } {
+  const createdAt = bucket.createdAt.toISOString();
+  const stored: StoredBucketV1 = {
+    formatVersion: RECORD_FORMAT_VERSION,
+    owner: bucket.owner,
+    region: bucket.region,
+    createdAt,
+    versioning: bucket.versioning,
+    objectLockEnabled: bucket.objectLockEnabled,
+  };
+  return { name: bucket.name, record: JSON.stringify(stored), created_at: createdAt };
+}
+
+export function decodeBucket(name: string, json: string): BucketRecord {
+  const stored = parseVersioned(json, `bucket ${JSON.stringify(name)}`) as StoredBucketV1;
+  return {
+    formatVersion: RECORD_FORMAT_VERSION,
+    name,
+    owner: stored.owner,
+    region: stored.region,
+    createdAt: parseDate(stored.createdAt, name),
+    versioning: stored.versioning,
+    objectLockEnabled: stored.objectLockEnabled,
+  };
+}
+
+export function encodeObject(record: ObjectVersionRecord): EncodedObject {
+  const stored: StoredObjectV1 = {
+    formatVersion: RECORD_FORMAT_VERSION,
+    size: record.size,
+    etag: record.etag,
+    lastModified: record.lastModified.toISOString(),
+    contentHeaders: record.contentHeaders,
+    userMetadata: record.userMetadata,
+    ...(record.checksum ? { checksum: record.checksum } : {}),
+    dataCrc32: record.dataCrc32,
+    dataKind: record.data.kind,
+    ...(record.partSizes ? { partSizes: record.partSizes } : {}),
+    storageClass: record.storageClass,
+  };
+  return {
+    bucket: record.bucket,
+    key: record.key,
+    version_id: record.versionId,
+    is_delete_marker: record.isDeleteMarker ? 1 : 0,
+    record: JSON.stringify(stored),
+    inline_data: record.data.kind === 'inline' ? record.data.bytes : null,
+    blob_id: record.data.kind === 'blob' ? record.data.blobId : null,
+  };
+}
+
+export function decodeObject(row: ObjectRow): ObjectVersionRecord {
+  const where = `object ${JSON.stringify(row.bucket)}/${JSON.stringify(row.key)} version ${row.version_id}`;
+  const stored = parseVersioned(row.record, where) as StoredObjectV1;
+  return {
+    formatVersion: RECORD_FORMAT_VERSION,
+    bucket: row.bucket,
+    key: row.key,
+    versionId: row.version_id,
+    isLatest: row.is_latest === 1,
+    isDeleteMarker: row.is_delete_marker === 1,
+    size: stored.size,
+    etag: stored.etag,
+    lastModified: parseDate(stored.lastModified, where),
+    contentHeaders: stored.contentHeaders,
+    userMetadata: stored.userMetadata,
+    checksum: stored.checksum,
+    dataCrc32: stored.dataCrc32,
+    data: decodeData(stored.dataKind, row, where),
+    partSizes: stored.partSizes,
+    storageClass: stored.storageClass,
+  };
+}
+
+function decodeData(kind: ObjectData['kind'], row: ObjectRow, where: string): ObjectData {
+  if (kind === 'inline' && row.inline_data !== null) return { kind: 'inline', bytes: row.inline_data };
+  if (kind === 'blob' && row.blob_id !== null) return { kind: 'blob', blobId: row.blob_id };
+  if (kind === 'none') return { kind: 'none' };
+  throw new StorageError('Corrupt', `${where}: data columns do not match data kind ${String(kind)}`);
+}
+
+function parseVersioned(json: string, where: string): { formatVersion: unknown } {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new StorageError('Corrupt', `${where}: record is not valid JSON`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null) throw new StorageError('Corrupt', `${where}: record is not an object`);
+  const version = (value as { formatVersion?: unknown }).formatVersion;
+  if (version !== RECORD_FORMAT_VERSION) {
+    throw new StorageError('Corrupt', `${where}: unknown record format version ${String(version)}`);
+  }
+  return value as { formatVersion: unknown };
+}
+
+function parseDate(iso: string, where: string): Date {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) throw new StorageError('Corrupt', `${where}: invalid date`);
+  return date;
+}

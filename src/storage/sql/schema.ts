@@ -1,0 +1,73 @@
+/**
+ * Table shapes and the dialect seam. One schema and one query layer serve SQLite and
+ * PostgreSQL; everything a dialect must do differently goes through SqlDialectProfile.
+ */
+import type { ColumnDefinitionBuilder } from 'kysely';
+import type { StorageError } from '../ports.js';
+
+export interface SchemaMigrationsTable {
+  version: number;
+  applied_at: string;
+}
+
+export interface BucketsTable {
+  name: string;
+  /** JSON of the stored bucket record; carries formatVersion. */
+  record: string;
+  created_at: string;
+}
+
+export interface ObjectsTable {
+  bucket: string;
+  key: string;
+  version_id: string;
+  /** Store-wide monotonic write counter: orders a key's versions, newest = highest. */
+  seq: number;
+  is_latest: number;
+  is_delete_marker: number;
+  /** JSON of the stored version record; carries formatVersion. */
+  record: string;
+  inline_data: Buffer | null;
+  blob_id: string | null;
+}
+
+/** Named counters (`object_seq`); a PostgreSQL dialect may replace it with a sequence. */
+export interface StoreCountersTable {
+  name: string;
+  value: number;
+}
+
+export interface CofferSchema {
+  schema_migrations: SchemaMigrationsTable;
+  buckets: BucketsTable;
+  objects: ObjectsTable;
+  store_counters: StoreCountersTable;
+}
+
+/** The row shape that the object queries select. */
+export interface ObjectRow {
+  bucket: string;
+  key: string;
+  version_id: string;
+  is_latest: number;
+  is_delete_marker: number;
+  record: string;
+  inline_data: Buffer | null;
+  blob_id: string | null;
+}
+
+export interface SqlDialectProfile {
+  readonly name: string;
+  /**
+   * Applied to every key-like text column (bucket, key, version id). Keys must compare in UTF-8
+   * byte order: SQLite's default BINARY collation does; PostgreSQL needs `collate "C"`, e.g.
+   * `(col) => col.modifyEnd(sql\`collate "C"\`)`.
+   */
+  keyColumn(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** Column type for inline object bytes: 'blob' (SQLite) or 'bytea' (PostgreSQL). */
+  readonly binaryType: 'blob' | 'bytea';
+  /** Starts a write transaction: 'begin immediate' (SQLite takes the write lock up front) or 'begin'. */
+  readonly beginWriteSql: string;
+  /** Maps a driver error to a StorageError (busy → Unavailable, disk full → NoSpace, …) or undefined. */
+  toStorageError(error: unknown): StorageError | undefined;
+}

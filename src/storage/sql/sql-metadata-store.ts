@@ -1,0 +1,188 @@
+/**
+ * MetadataStore over any Kysely dialect described by a SqlDialectProfile. Multi-statement writes
+ * run in one write transaction on one connection; hot reads are single prepared queries.
+ */
+import { sql, type Kysely } from 'kysely';
+import {
+  StorageError,
+  type BucketRecord,
+  type ListObjectsPage,
+  type ListObjectsQuery,
+  type MetadataStore,
+  type ObjectVersionRecord,
+  type PutVersionResult,
+} from '../ports.js';
+import { decodeBucket, decodeObject, encodeBucket, encodeObject } from './codec.js';
+import { collectListing, type KeyBound } from './listing.js';
+import { migrate } from './migrations.js';
+import { buildQueries, referencedBlobsQuery, type StoreQueries } from './queries.js';
+import type { CofferSchema, ObjectRow, SqlDialectProfile } from './schema.js';
+
+export interface SqlMetadataStoreOptions {
+  /** Observation hook: called with the number of object rows each listing query returned. */
+  onListingRows?: (rows: number) => void;
+  /** Runs when the store closes, after the Kysely instance is destroyed. */
+  onClose?: () => Promise<void> | void;
+}
+
+const REFERENCE_BATCH = 500;
+
+export async function createSqlMetadataStore(
+  db: Kysely<CofferSchema>,
+  profile: SqlDialectProfile,
+  options: SqlMetadataStoreOptions = {},
+): Promise<MetadataStore> {
+  const store = new SqlMetadataStore(db, profile, options);
+  await store.guard(() => migrate(db, profile, (fn) => store.write(fn)));
+  return store;
+}
+
+class SqlMetadataStore implements MetadataStore {
+  readonly #db: Kysely<CofferSchema>;
+  readonly #profile: SqlDialectProfile;
+  readonly #options: SqlMetadataStoreOptions;
+  readonly #q: StoreQueries;
+
+  constructor(db: Kysely<CofferSchema>, profile: SqlDialectProfile, options: SqlMetadataStoreOptions) {
+    this.#db = db;
+    this.#profile = profile;
+    this.#options = options;
+    this.#q = buildQueries(db);
+  }
+
+  async createBucket(bucket: BucketRecord): Promise<void> {
+    const result = await this.guard(() => this.#q.insertBucket.execute(this.#db, encodeBucket(bucket)));
+    if (Number(result.numAffectedRows ?? 0n) === 0) throw new StorageError('AlreadyExists', `bucket ${bucket.name} exists`);
+  }
+
+  async getBucket(name: string): Promise<BucketRecord | undefined> {
+    const { rows } = await this.guard(() => this.#q.getBucket.execute(this.#db, { name }));
+    const row = rows[0];
+    return row ? decodeBucket(row.name, row.record) : undefined;
+  }
+
+  async listBuckets(): Promise<BucketRecord[]> {
+    const { rows } = await this.guard(() => this.#q.listBuckets.execute(this.#db, {}));
+    return rows.map((row) => decodeBucket(row.name, row.record));
+  }
+
+  async deleteBucket(name: string): Promise<void> {
+    await this.write(async (trx) => {
+      if ((await this.#q.anyObject.execute(trx, { bucket: name })).rows.length > 0) {
+        throw new StorageError('NotEmpty', `bucket ${name} is not empty`);
+      }
+      const result = await this.#q.deleteBucket.execute(trx, { name });
+      if (Number(result.numAffectedRows ?? 0n) === 0) throw new StorageError('NotFound', `bucket ${name} does not exist`);
+    });
+  }
+
+  async putObjectVersion(record: ObjectVersionRecord): Promise<PutVersionResult> {
+    const encoded = encodeObject(record);
+    const ids = { bucket: record.bucket, key: record.key };
+    return this.write(async (trx) => {
+      const removed: ObjectVersionRecord[] = [];
+      if (record.versionId === 'null') {
+        const existing = (await this.#q.getVersion.execute(trx, { ...ids, version: 'null' })).rows[0];
+        if (existing) {
+          removed.push(decodeObject(existing));
+          await this.#q.deleteVersion.execute(trx, { ...ids, version: 'null' });
+        }
+      }
+      const seq = Number((await this.#q.nextSeq.execute(trx, {})).rows[0]?.value);
+      await this.#q.demoteLatest.execute(trx, ids);
+      await this.#q.insertObject.execute(trx, { ...encoded, seq });
+      return { removed };
+    });
+  }
+
+  async getObjectVersion(bucket: string, key: string, versionId?: string): Promise<ObjectVersionRecord | undefined> {
+    const { rows } = await this.guard(() =>
+      versionId === undefined
+        ? this.#q.getLatest.execute(this.#db, { bucket, key })
+        : this.#q.getVersion.execute(this.#db, { bucket, key, version: versionId }),
+    );
+    const row = rows[0];
+    return row ? decodeObject(row) : undefined;
+  }
+
+  async deleteObjectVersion(bucket: string, key: string, versionId: string): Promise<ObjectVersionRecord | undefined> {
+    const ids = { bucket, key };
+    return this.write(async (trx) => {
+      const row = (await this.#q.getVersion.execute(trx, { ...ids, version: versionId })).rows[0];
+      if (!row) return undefined;
+      const removed = decodeObject(row);
+      await this.#q.deleteVersion.execute(trx, { ...ids, version: versionId });
+      if (removed.isLatest) {
+        const next = (await this.#q.newestVersion.execute(trx, ids)).rows[0];
+        if (next) await this.#q.promote.execute(trx, { ...ids, version: next.version_id });
+      }
+      return removed;
+    });
+  }
+
+  async listObjects(query: ListObjectsQuery): Promise<ListObjectsPage> {
+    const { listing } = this.#q;
+    const fetch = async (lower: KeyBound, upper: string | undefined, limit: number): Promise<ObjectRow[]> => {
+      const prepared = lower.inclusive
+        ? upper === undefined ? listing.fromOpen : listing.fromBounded
+        : upper === undefined ? listing.afterOpen : listing.afterBounded;
+      const { rows } = await this.guard(() => prepared.execute(this.#db, { bucket: query.bucket, lower: lower.key, upper, limit }));
+      this.#options.onListingRows?.(rows.length);
+      return rows;
+    };
+    const { entries, isTruncated } = await collectListing(fetch, query);
+    const page: ListObjectsPage = { objects: [], commonPrefixes: [], isTruncated, nextAfter: undefined };
+    for (const entry of entries) {
+      if (entry.kind === 'object') {
+        page.objects.push(decodeObject(entry.row));
+        page.nextAfter = entry.row.key;
+      } else {
+        page.commonPrefixes.push(entry.prefix);
+        page.nextAfter = entry.prefix;
+      }
+    }
+    return page;
+  }
+
+  async referencedBlobIds(blobIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < blobIds.length; i += REFERENCE_BATCH) {
+      const ids = blobIds.slice(i, i + REFERENCE_BATCH);
+      const rows = await this.guard(() => referencedBlobsQuery(this.#db, ids).execute());
+      for (const row of rows) if (row.blob_id !== null) found.add(row.blob_id);
+    }
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+    await this.#options.onClose?.();
+  }
+
+  /** Runs `fn` in a write transaction on one connection; commits, or rolls back and rethrows. */
+  async write<T>(fn: (trx: Kysely<CofferSchema>) => Promise<T>): Promise<T> {
+    return this.guard(() =>
+      this.#db.connection().execute(async (conn) => {
+        await sql.raw(this.#profile.beginWriteSql).execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (error) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw error;
+        }
+      }),
+    );
+  }
+
+  /** Runs a database call, translating driver errors into StorageError. */
+  async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof StorageError) throw error;
+      throw this.#profile.toStorageError(error) ?? error;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The embedded metadata store: one better-sqlite3 connection (WAL, synchronous=FULL,
+ * foreign keys on) behind Kysely's SqliteDialect, running the shared SQL query layer.
+ */
+import { chmodSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { StorageError, type MetadataStore } from '../ports.js';
+import { createSqlMetadataStore, type CofferSchema } from '../sql/index.js';
+import { sqliteProfile } from './sqlite-profile.js';
+import { cachingDatabase } from './statement-cache.js';
+
+export interface SqliteMetadataStoreOptions {
+  path: string;
+  /** How long a writer waits for another process's lock before failing with Unavailable. */
+  busyTimeoutMs?: number;
+  /** Observation hook for tests and metrics: rows returned by each listing query. */
+  onListingRows?: (rows: number) => void;
+}
+
+export async function openSqliteMetadataStore(options: SqliteMetadataStoreOptions): Promise<MetadataStore> {
+  let raw: BetterSqlite3.Database;
+  try {
+    raw = new BetterSqlite3(options.path);
+  } catch (error) {
+    throw sqliteProfile.toStorageError(error) ?? new StorageError('Unavailable', 'cannot open the metadata database', { cause: error });
+  }
+  try {
+    // Metadata names every object; keep it private like the data (SQLite gives -wal/-shm the same mode).
+    if (options.path !== ':memory:' && options.path !== '') chmodSync(options.path, 0o600);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    raw.pragma('foreign_keys = ON');
+    if (process.env.BENCH_PRAGMAS) for (const p of process.env.BENCH_PRAGMAS.split(';')) raw.pragma(p);
+    const db = new Kysely<CofferSchema>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
+    return await createSqlMetadataStore(db, sqliteProfile, {
+      ...(options.onListingRows ? { onListingRows: options.onListingRows } : {}),
+    });
+  } catch (error) {
+    if (raw.open) raw.close();
+    throw sqliteProfile.toStorageError(error) ?? error;
+  }
+}

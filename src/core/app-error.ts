@@ -16,6 +16,7 @@ export const APP_ERROR_CODES = [
   'MaxMessageLengthExceeded',
   'InvalidRange',
   'InvalidPartNumber',
+  'InvalidPart',
   'AccessControlListNotSupported',
   'IllegalLocationConstraintException',
   'EntityTooLarge',

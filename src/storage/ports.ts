@@ -76,9 +76,18 @@ export interface ListObjectsQuery {
   limit: number;
 }
 
+/** Where a listed version's bytes live, without the bytes themselves. */
+export type ObjectDataLocation = { kind: 'inline' } | { kind: 'blob'; blobId: string } | { kind: 'none' };
+
+/**
+ * A version as a listing returns it: the full record except inline bytes. A page of 1,000
+ * inline objects would otherwise load up to 1,000 × the inline threshold into memory.
+ */
+export type ObjectVersionSummary = Omit<ObjectVersionRecord, 'data'> & { data: ObjectDataLocation };
+
 export interface ListObjectsPage {
   /** Latest, non-delete-marker versions, in UTF-8 byte order of key. */
-  objects: ObjectVersionRecord[];
+  objects: ObjectVersionSummary[];
   commonPrefixes: string[];
   isTruncated: boolean;
   /** The last key or common prefix returned: the cursor for the next page. */

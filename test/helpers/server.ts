@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startApp, type App } from '../../src/app/index.js';
 import { loadConfig } from '../../src/config/index.js';
-import { silentLogger } from '../../src/observability/index.js';
+import { createLogger, silentLogger } from '../../src/observability/index.js';
 
 export const ROOT_ACCESS_KEY = 'COFFERTESTROOTKEY001';
 export const ROOT_SECRET_KEY = 'coffer-test-root-secret-0123456789abcdef';
@@ -15,7 +15,7 @@ export interface TestServer {
   endpoint: string;
   dataDir: string;
   client: S3Client;
-  clientFor(accessKeyId: string, secretAccessKey: string): S3Client;
+  clientFor(accessKeyId: string, secretAccessKey: string, region?: string): S3Client;
   stop(): Promise<void>;
 }
 
@@ -25,12 +25,15 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     { dataDir, address: '127.0.0.1:0' },
     { COFFER_ROOT_USER: ROOT_ACCESS_KEY, COFFER_ROOT_PASSWORD: ROOT_SECRET_KEY, ...env },
   );
-  const app = await startApp(config, { logger: silentLogger, announce: () => undefined });
+  // COFFER_TEST_LOG=debug shows the server's logs while debugging a test.
+  const level = process.env.COFFER_TEST_LOG;
+  const logger = level ? createLogger({ level, destination: process.stderr }) : silentLogger;
+  const app = await startApp(config, { logger, announce: () => undefined });
   const clients: S3Client[] = [];
-  const clientFor = (accessKeyId: string, secretAccessKey: string): S3Client => {
+  const clientFor = (accessKeyId: string, secretAccessKey: string, region = 'us-east-1'): S3Client => {
     const client = new S3Client({
       endpoint: app.endpoint,
-      region: 'us-east-1',
+      region,
       forcePathStyle: true,
       credentials: { accessKeyId, secretAccessKey },
       maxAttempts: 1,

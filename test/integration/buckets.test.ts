@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateBucketCommand, DeleteBucketCommand, GetBucketLocationCommand, HeadBucketCommand,
-  ListBucketsCommand, PutObjectCommand,
+  CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetBucketLocationCommand, HeadBucketCommand,
+  HeadObjectCommand, ListBucketsCommand, PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { expectS3Error, startTestServer, type TestServer } from '../helpers/server.js';
+import { expectS3Error, ROOT_ACCESS_KEY, ROOT_SECRET_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('bucket operations through AWS SDK v3', () => {
   let server: TestServer;
@@ -23,8 +23,23 @@ describe('bucket operations through AWS SDK v3', () => {
     assert.equal(head.BucketRegion, 'us-east-1');
   });
 
-  it('CreateBucket on a bucket the caller owns answers BucketAlreadyOwnedByYou', async () => {
-    await expectS3Error(server.client.send(new CreateBucketCommand({ Bucket: 'photos' })), 'BucketAlreadyOwnedByYou', 409);
+  it('CreateBucket again by the owner succeeds in us-east-1, as AWS does, and keeps the objects', async () => {
+    await server.client.send(new PutObjectCommand({ Bucket: 'photos', Key: 'kept', Body: 'x' }));
+    const again = await server.client.send(new CreateBucketCommand({ Bucket: 'photos' }));
+    assert.equal(again.$metadata.httpStatusCode, 200);
+    await server.client.send(new HeadObjectCommand({ Bucket: 'photos', Key: 'kept' }));
+    await server.client.send(new DeleteObjectCommand({ Bucket: 'photos', Key: 'kept' }));
+  });
+
+  it('CreateBucket again by the owner answers BucketAlreadyOwnedByYou outside us-east-1', async () => {
+    const other = await startTestServer({ COFFER_REGION: 'eu-central-1' });
+    try {
+      const client = other.clientFor(ROOT_ACCESS_KEY, ROOT_SECRET_KEY, 'eu-central-1');
+      await client.send(new CreateBucketCommand({ Bucket: 'twice', CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' } }));
+      await expectS3Error(client.send(new CreateBucketCommand({ Bucket: 'twice', CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' } })), 'BucketAlreadyOwnedByYou', 409);
+    } finally {
+      await other.stop();
+    }
   });
 
   for (const name of ['ab', 'UPPER', 'has_underscore', '-dash', 'dots..dots', '192.168.1.1', 'xn--punycode', 'a'.repeat(64)]) {
@@ -67,7 +82,7 @@ describe('bucket operations through AWS SDK v3', () => {
     await server.client.send(new CreateBucketCommand({ Bucket: 'full' }));
     await server.client.send(new PutObjectCommand({ Bucket: 'full', Key: 'k', Body: 'x' }));
     await expectS3Error(server.client.send(new DeleteBucketCommand({ Bucket: 'full' })), 'BucketNotEmpty', 409);
-    await server.client.send(new (await import('@aws-sdk/client-s3')).DeleteObjectCommand({ Bucket: 'full', Key: 'k' }));
+    await server.client.send(new DeleteObjectCommand({ Bucket: 'full', Key: 'k' }));
     const deleted = await server.client.send(new DeleteBucketCommand({ Bucket: 'full' }));
     assert.equal(deleted.$metadata.httpStatusCode, 204);
     await expectS3Error(server.client.send(new DeleteBucketCommand({ Bucket: 'full' })), 'NoSuchBucket', 404);

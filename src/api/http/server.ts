@@ -68,6 +68,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.on('request', dispatch);
   // Expect: 100-continue is answered by the pipeline only after authorization.
   server.on('checkContinue', dispatch);
+  // Other Expect values: S3 ignores them, where Node would answer 417 on its own.
+  server.on('checkExpectation', dispatch);
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -37,7 +37,10 @@ export class BucketService {
     } catch (error) {
       if (error instanceof StorageError && error.code === 'AlreadyExists') {
         const existing = await this.#store.getBucket(input.name);
-        throw new AppError(existing?.owner === input.owner ? 'BucketAlreadyOwnedByYou' : 'BucketAlreadyExists');
+        if (existing?.owner !== input.owner) throw new AppError('BucketAlreadyExists');
+        // AWS quirk kept for compatibility: us-east-1 answers the owner's re-create with 200.
+        if (this.region === 'us-east-1') return existing;
+        throw new AppError('BucketAlreadyOwnedByYou');
       }
       throw error;
     }

@@ -28,8 +28,9 @@ export interface PutObjectInput {
   bucket: string;
   key: string;
   body: Readable;
-  /** Declared payload length (Content-Length or x-amz-decoded-content-length). */
-  size: number;
+  /** Declared payload length (Content-Length or x-amz-decoded-content-length); undefined for a
+   * plain chunked transfer, which is then capped at the 5 GiB single-PUT limit. */
+  size: number | undefined;
   contentHeaders: Record<string, string>;
   userMetadata: Record<string, string>;
   storageClass: string;
@@ -63,7 +64,7 @@ export class ObjectService {
   async putObject(input: PutObjectInput): Promise<ObjectVersionRecord> {
     assertValidObjectKey(input.key);
     assertUserMetadataSize(input.userMetadata);
-    if (input.size > MAX_PUT_OBJECT_BYTES) {
+    if (input.size !== undefined && input.size > MAX_PUT_OBJECT_BYTES) {
       throw new AppError('EntityTooLarge', { message: 'Your proposed upload exceeds the maximum allowed size', fields: { MaxSizeAllowed: String(MAX_PUT_OBJECT_BYTES) } });
     }
     const { data, blobId, digest } = await this.#storeBody(input);
@@ -75,7 +76,7 @@ export class ObjectService {
         versionId: 'null',
         isLatest: true,
         isDeleteMarker: false,
-        size: input.size,
+        size: digest.size,
         etag: `"${digest.md5Hex}"`,
         lastModified: this.#clock.now(),
         contentHeaders: input.contentHeaders,
@@ -98,8 +99,8 @@ export class ObjectService {
   }
 
   async #storeBody(input: PutObjectInput): Promise<{ data: ObjectData; blobId: string | undefined; digest: BodyDigest }> {
-    const tap = new BodyTap(input.size);
-    if (input.size <= INLINE_THRESHOLD_BYTES) {
+    const tap = new BodyTap(input.size ?? MAX_PUT_OBJECT_BYTES);
+    if (input.size !== undefined && input.size <= INLINE_THRESHOLD_BYTES) {
       const sink = new BufferSink();
       await pipeline(input.body, tap, sink);
       const digest = verifyBody(input, tap);
@@ -172,6 +173,7 @@ export class ObjectService {
 }
 
 interface BodyDigest {
+  size: number;
   md5Hex: string;
   crc32Hex: string;
   checksum: ObjectChecksum | undefined;
@@ -179,12 +181,12 @@ interface BodyDigest {
 
 /** After the whole body was read: length, Content-MD5 and the client's checksum must all agree. */
 function verifyBody(input: PutObjectInput, tap: BodyTap): BodyDigest {
-  if (tap.bytes !== input.size) {
+  if (input.size !== undefined && tap.bytes !== input.size) {
     throw new AppError('IncompleteBody', { message: 'You did not provide the number of bytes specified by the Content-Length HTTP header.' });
   }
   const md5 = tap.md5();
   if (input.contentMd5 !== undefined && md5.toString('base64') !== input.contentMd5) {
     throw new AppError('BadDigest', { message: 'The Content-MD5 you specified did not match what we received.' });
   }
-  return { md5Hex: md5.toString('hex'), crc32Hex: tap.crc32Hex(), checksum: input.afterBody?.() };
+  return { size: tap.bytes, md5Hex: md5.toString('hex'), crc32Hex: tap.crc32Hex(), checksum: input.afterBody?.() };
 }

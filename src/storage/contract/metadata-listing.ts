@@ -65,10 +65,16 @@ export function listingCases(current: () => MetadataStoreHarness): void {
     assert.deepEqual((await store.listObjects(query({}))).objects.map((o) => o.key), ['a', 'b']);
   });
 
-  it('returns full records, including inline bytes, in a listing', async () => {
-    const record = objectRecord(B, 'k', { data: { kind: 'inline', bytes: Buffer.from('hello') }, size: 5 });
-    await current().store.putObjectVersion(record);
-    assert.deepEqual((await current().store.listObjects(query({}))).objects, [record]);
+  it('returns every field of a listed version except the inline bytes', async () => {
+    const inline = objectRecord(B, 'inline', { data: { kind: 'inline', bytes: Buffer.from('hello') }, size: 5, userMetadata: { a: 'b' } });
+    const blob = objectRecord(B, 'blob', { data: { kind: 'blob', blobId: '01HZZZZZZZZZZZZZZZZZZZZZZZ' }, partSizes: [1, 2] });
+    const empty = objectRecord(B, 'empty', { data: { kind: 'none' }, size: 0 });
+    for (const record of [inline, blob, empty]) await current().store.putObjectVersion(record);
+    assert.deepEqual((await current().store.listObjects(query({}))).objects, [
+      { ...blob },
+      { ...empty },
+      { ...inline, data: { kind: 'inline' } },
+    ]);
   });
 
   it('matches the S3 listing for every prefix, delimiter and cursor', async () => {

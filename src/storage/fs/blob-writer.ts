@@ -69,8 +69,9 @@ export async function createBlobWriter(layout: BlobLayout, fsyncEnabled: boolean
         throw toStorageError(error, 'blob commit');
       }
     },
+    /** Before commit: discards the upload. During or after commit: nothing (commit cleans up after itself). */
     async abort() {
-      if (state === 'done') return;
+      if (state !== 'open') return;
       state = 'done';
       await discard([tempPath]);
     },
@@ -81,6 +82,7 @@ export async function createBlobWriter(layout: BlobLayout, fsyncEnabled: boolean
 async function finishStream(stream: WriteStream): Promise<void> {
   if (stream.errored) throw stream.errored;
   if (stream.writableFinished) return;
+  if (stream.destroyed) throw new Error('the blob stream was destroyed before it finished');
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => {
       stream.off('finish', onFinish);

@@ -4,7 +4,7 @@ import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { BlobStore, ByteRange } from '../ports.js';
 import { createBlobWriter } from './blob-writer.js';
-import { assertBlobId, blobLayout, DIR_MODE, errnoCode, IO_CHUNK_BYTES, toStorageError } from './layout.js';
+import { assertBlobId, blobLayout, DIR_MODE, errnoCode, fsyncDir, IO_CHUNK_BYTES, toStorageError } from './layout.js';
 import { sweepOrphans } from './sweep.js';
 
 export interface FsBlobStoreOptions {
@@ -19,6 +19,8 @@ export async function createFsBlobStore(options: FsBlobStoreOptions): Promise<Bl
   try {
     await mkdir(layout.blobsDir, { recursive: true, mode: DIR_MODE });
     await mkdir(layout.tmpDir, { recursive: true, mode: DIR_MODE });
+    // Make the blobs/ and tmp/ entries themselves durable before anything relies on them.
+    if (fsyncEnabled) await fsyncDir(options.root);
   } catch (error) {
     throw toStorageError(error, 'blob store directories');
   }

@@ -10,10 +10,12 @@ import {
   type BucketRecord,
   type ObjectChecksum,
   type ObjectData,
+  type ObjectDataLocation,
   type ObjectVersionRecord,
+  type ObjectVersionSummary,
   type VersioningState,
 } from '../ports.js';
-import type { ObjectRow } from './schema.js';
+import type { ObjectRow, ObjectSummaryRow } from './schema.js';
 
 interface StoredBucketV1 {
   formatVersion: 1;
@@ -100,9 +102,20 @@ export function encodeObject(record: ObjectVersionRecord): EncodedObject {
 }
 
 export function decodeObject(row: ObjectRow): ObjectVersionRecord {
+  const { fields, stored, where } = decodeObjectFields(row);
+  return { ...fields, data: decodeData(stored.dataKind, row, where) };
+}
+
+/** A listing entry: the same record without inline bytes (the listing never selects them). */
+export function decodeObjectSummary(row: ObjectSummaryRow): ObjectVersionSummary {
+  const { fields, stored, where } = decodeObjectFields(row);
+  return { ...fields, data: decodeLocation(stored.dataKind, row, where) };
+}
+
+function decodeObjectFields(row: ObjectSummaryRow) {
   const where = `object ${JSON.stringify(row.bucket)}/${JSON.stringify(row.key)} version ${row.version_id}`;
   const stored = parseVersioned(row.record, where) as StoredObjectV1;
-  return {
+  const fields: Omit<ObjectVersionRecord, 'data'> = {
     formatVersion: RECORD_FORMAT_VERSION,
     bucket: row.bucket,
     key: row.key,
@@ -116,14 +129,21 @@ export function decodeObject(row: ObjectRow): ObjectVersionRecord {
     userMetadata: stored.userMetadata,
     checksum: stored.checksum,
     dataCrc32: stored.dataCrc32,
-    data: decodeData(stored.dataKind, row, where),
     partSizes: stored.partSizes,
     storageClass: stored.storageClass,
   };
+  return { fields, stored, where };
 }
 
 function decodeData(kind: ObjectData['kind'], row: ObjectRow, where: string): ObjectData {
   if (kind === 'inline' && row.inline_data !== null) return { kind: 'inline', bytes: row.inline_data };
+  const location = decodeLocation(kind, row, where);
+  if (location.kind === 'inline') throw new StorageError('Corrupt', `${where}: inline data is missing`);
+  return location;
+}
+
+function decodeLocation(kind: ObjectData['kind'], row: ObjectSummaryRow, where: string): ObjectDataLocation {
+  if (kind === 'inline') return { kind: 'inline' };
   if (kind === 'blob' && row.blob_id !== null) return { kind: 'blob', blobId: row.blob_id };
   if (kind === 'none') return { kind: 'none' };
   throw new StorageError('Corrupt', `${where}: data columns do not match data kind ${String(kind)}`);

@@ -7,7 +7,7 @@
  */
 import type { ListObjectsQuery } from '../ports.js';
 import { commonPrefixOf, compareUtf8, prefixUpperBound } from './key-range.js';
-import type { ObjectRow } from './schema.js';
+import type { ObjectSummaryRow } from './schema.js';
 
 export interface KeyBound {
   key: string;
@@ -15,9 +15,9 @@ export interface KeyBound {
 }
 
 /** Fetches up to `limit` latest non-delete-marker rows with key above `lower` and below `upper`. */
-export type FetchRange = (lower: KeyBound, upper: string | undefined, limit: number) => Promise<ObjectRow[]>;
+export type FetchRange = (lower: KeyBound, upper: string | undefined, limit: number) => Promise<ObjectSummaryRow[]>;
 
-export type ListingEntry = { kind: 'object'; row: ObjectRow } | { kind: 'prefix'; prefix: string };
+export type ListingEntry = { kind: 'object'; row: ObjectSummaryRow } | { kind: 'prefix'; prefix: string };
 
 export interface Listing {
   entries: ListingEntry[];

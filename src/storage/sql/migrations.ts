@@ -40,6 +40,8 @@ export const MIGRATIONS: readonly Migration[] = [
       // At most one latest version per key; also the listing index (listing adds
       // `is_delete_marker = 0` as a filter). Queries must spell `is_latest = 1` literally.
       await sql`create unique index objects_latest on objects (bucket, key) where is_latest = 1`.execute(db);
+      // A key's versions newest-first: promotion after a delete, and ListObjectVersions later.
+      await sql`create index objects_versions on objects (bucket, key, seq)`.execute(db);
       await sql`create index objects_blob on objects (blob_id) where blob_id is not null`.execute(db);
       await db.schema
         .createTable('store_counters')

@@ -1,20 +1,25 @@
 /** Every query the metadata store runs, compiled once per store (see prepared.ts). */
 import { sql, type Kysely } from 'kysely';
 import { param, prepare } from './prepared.js';
-import type { CofferSchema, ObjectRow } from './schema.js';
+import type { CofferSchema, ObjectRow, ObjectSummaryRow } from './schema.js';
 
-const OBJECT_COLUMNS = ['bucket', 'key', 'version_id', 'is_latest', 'is_delete_marker', 'record', 'inline_data', 'blob_id'] as const;
+const SUMMARY_COLUMNS = ['bucket', 'key', 'version_id', 'is_latest', 'is_delete_marker', 'record', 'blob_id'] as const;
+const OBJECT_COLUMNS = [...SUMMARY_COLUMNS, 'inline_data'] as const;
 const LATEST = sql.lit(1);
 
 export function buildQueries(db: Kysely<CofferSchema>) {
   const objects = () => db.selectFrom('objects').select(OBJECT_COLUMNS).where('bucket', '=', param('bucket'));
+  // Listings never select inline_data: SQLite then never reads its overflow pages.
   const listing = (inclusive: boolean, bounded: boolean) => {
-    let q = objects()
+    let q = db
+      .selectFrom('objects')
+      .select(SUMMARY_COLUMNS)
+      .where('bucket', '=', param('bucket'))
       .where('is_latest', '=', LATEST)
       .where('is_delete_marker', '=', sql.lit(0))
       .where('key', inclusive ? '>=' : '>', param('lower'));
     if (bounded) q = q.where('key', '<', param('upper'));
-    return prepare<ObjectRow, 'bucket' | 'lower' | 'upper' | 'limit'>(q.orderBy('key').limit(param<number>('limit')));
+    return prepare<ObjectSummaryRow, 'bucket' | 'lower' | 'upper' | 'limit'>(q.orderBy('key').limit(param<number>('limit')));
   };
   return {
     insertBucket: prepare<unknown, 'name' | 'record' | 'created_at'>(

@@ -44,16 +44,20 @@ export interface CofferSchema {
   store_counters: StoreCountersTable;
 }
 
-/** The row shape that the object queries select. */
-export interface ObjectRow {
+/** The row shape that listing queries select: everything but the inline bytes. */
+export interface ObjectSummaryRow {
   bucket: string;
   key: string;
   version_id: string;
   is_latest: number;
   is_delete_marker: number;
   record: string;
-  inline_data: Buffer | null;
   blob_id: string | null;
+}
+
+/** The row shape that single-version queries select. */
+export interface ObjectRow extends ObjectSummaryRow {
+  inline_data: Buffer | null;
 }
 
 export interface SqlDialectProfile {

@@ -12,11 +12,11 @@ import {
   type ObjectVersionRecord,
   type PutVersionResult,
 } from '../ports.js';
-import { decodeBucket, decodeObject, encodeBucket, encodeObject } from './codec.js';
+import { decodeBucket, decodeObject, decodeObjectSummary, encodeBucket, encodeObject } from './codec.js';
 import { collectListing, type KeyBound } from './listing.js';
 import { migrate } from './migrations.js';
 import { buildQueries, referencedBlobsQuery, type StoreQueries } from './queries.js';
-import type { CofferSchema, ObjectRow, SqlDialectProfile } from './schema.js';
+import type { CofferSchema, ObjectSummaryRow, SqlDialectProfile } from './schema.js';
 
 export interface SqlMetadataStoreOptions {
   /** Observation hook: called with the number of object rows each listing query returned. */
@@ -122,7 +122,7 @@ class SqlMetadataStore implements MetadataStore {
 
   async listObjects(query: ListObjectsQuery): Promise<ListObjectsPage> {
     const { listing } = this.#q;
-    const fetch = async (lower: KeyBound, upper: string | undefined, limit: number): Promise<ObjectRow[]> => {
+    const fetch = async (lower: KeyBound, upper: string | undefined, limit: number): Promise<ObjectSummaryRow[]> => {
       const prepared = lower.inclusive
         ? upper === undefined ? listing.fromOpen : listing.fromBounded
         : upper === undefined ? listing.afterOpen : listing.afterBounded;
@@ -134,7 +134,7 @@ class SqlMetadataStore implements MetadataStore {
     const page: ListObjectsPage = { objects: [], commonPrefixes: [], isTruncated, nextAfter: undefined };
     for (const entry of entries) {
       if (entry.kind === 'object') {
-        page.objects.push(decodeObject(entry.row));
+        page.objects.push(decodeObjectSummary(entry.row));
         page.nextAfter = entry.row.key;
       } else {
         page.commonPrefixes.push(entry.prefix);

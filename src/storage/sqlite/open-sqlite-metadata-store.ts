@@ -28,11 +28,13 @@ export async function openSqliteMetadataStore(options: SqliteMetadataStoreOption
   try {
     // Metadata names every object; keep it private like the data (SQLite gives -wal/-shm the same mode).
     if (options.path !== ':memory:' && options.path !== '') chmodSync(options.path, 0o600);
-    raw.pragma('journal_mode = WAL');
+    const mode = raw.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal' && options.path !== ':memory:') {
+      throw new StorageError('Unavailable', `the metadata database cannot use WAL mode (got ${String(mode)})`);
+    }
     raw.pragma('synchronous = FULL');
     raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     raw.pragma('foreign_keys = ON');
-    if (process.env.BENCH_PRAGMAS) for (const p of process.env.BENCH_PRAGMAS.split(';')) raw.pragma(p);
     const db = new Kysely<CofferSchema>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
     return await createSqlMetadataStore(db, sqliteProfile, {
       ...(options.onListingRows ? { onListingRows: options.onListingRows } : {}),

@@ -67,11 +67,12 @@ class Sha256Verifier extends Transform {
 /** The Content-Encoding to store: S3 removes the transport-only `aws-chunked` coding. */
 export function storedContentEncoding(contentEncoding: string | undefined): string | undefined {
   if (contentEncoding === undefined) return undefined;
-  const kept = contentEncoding
-    .split(',')
-    .map((c) => c.trim())
-    .filter((c) => c !== '' && c.toLowerCase() !== 'aws-chunked');
-  return kept.length === 0 ? undefined : kept.join(',');
+  const parts = contentEncoding.split(',');
+  const kept = parts.filter((c) => c.trim().toLowerCase() !== 'aws-chunked');
+  // Unchanged values keep their exact spelling ("deflate, gzip" is returned as sent).
+  if (kept.length === parts.length) return contentEncoding.trim() === '' ? undefined : contentEncoding;
+  const joined = kept.map((c) => c.trim()).filter((c) => c !== '').join(',');
+  return joined === '' ? undefined : joined;
 }
 
 export function createPayloadDecoder(auth: Authentication, headers: PayloadHeaders = {}): PayloadDecoder {

@@ -31,9 +31,16 @@ export function headerValue(headers: HeaderIndex, name: string): string | undefi
   return values === undefined ? undefined : values.join(',');
 }
 
+/** Node decodes header bytes as latin1; clients sign the UTF-8 bytes they sent, so non-ASCII
+ * values are turned back into the text those bytes encode before they are hashed. */
+function asSentText(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(value) ? Buffer.from(value, 'latin1').toString('utf8') : value;
+}
+
 function canonicalHeaderValue(values: readonly string[] | undefined): string {
   if (values === undefined) return '';
-  return values.map((v) => v.trim().replace(/ {2,}/g, ' ')).join(',');
+  return values.map((v) => asSentText(v).trim().replace(/ {2,}/g, ' ')).join(',');
 }
 
 export interface CanonicalRequestInput {

@@ -69,6 +69,8 @@ export async function authenticateQuery(input: QueryAuthInput, opts: Authenticat
   const maxExpires = opts.maxPresignSeconds ?? DEFAULT_MAX_EXPIRES;
   if (!/^-?\d{1,10}$/.test(expiresText)) throw queryError('X-Amz-Expires should be a number');
   const expires = Number(expiresText);
+  // A URL presigned with a negative lifetime is simply expired (S3 answers 403, as s3-tests check).
+  if (expires < 0) throw new AppError('AccessDenied', { message: 'Request has expired' });
   if (expires < 1) throw queryError('X-Amz-Expires must be non-negative');
   if (expires > maxExpires) {
     throw queryError(`X-Amz-Expires must be less than a week (in seconds) that is ${maxExpires}`);

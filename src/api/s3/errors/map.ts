@@ -17,6 +17,7 @@ export const APP_TO_S3: Record<AppErrorCode, S3ErrorCode> = {
   MaxMessageLengthExceeded: 'MaxMessageLengthExceeded',
   InvalidRange: 'InvalidRange',
   InvalidPartNumber: 'InvalidPartNumber',
+  InvalidPart: 'InvalidPart',
   AccessControlListNotSupported: 'AccessControlListNotSupported',
   IllegalLocationConstraintException: 'IllegalLocationConstraintException',
   EntityTooLarge: 'EntityTooLarge',

@@ -32,7 +32,8 @@ export function planChecksum(ctx: OperationContext): ChecksumPlan | undefined {
     const headerName = `x-amz-checksum-${suffix}`;
     const value = ctx.headers[headerName];
     if (typeof value === 'string') {
-      if (!validValue(algorithm, value)) throw new AppError('InvalidRequest', { message: `Value for ${headerName} header is invalid.` });
+      // S3 answers a malformed checksum value as a mismatch.
+      if (!validValue(algorithm, value)) throw new AppError('BadDigest', { message: `The ${algorithm} you specified did not match the calculated checksum.` });
       plans.push({ algorithm, headerName, declared: value, fromTrailer: false });
     }
   }

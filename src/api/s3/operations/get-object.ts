@@ -30,7 +30,8 @@ function partRange(ctx: OperationContext, record: ObjectVersionRecord): Resolved
   if (ctx.headers.range !== undefined) throw new AppError('InvalidRequest', { message: 'Cannot specify both Range header and partNumber query parameter' });
   const sizes = record.partSizes ?? [record.size];
   const part = Number(raw);
-  if (part > sizes.length) throw new AppError('InvalidPartNumber');
+  // S3: a part beyond a single-part object is InvalidPart (400); beyond a multipart one, 416.
+  if (part > sizes.length) throw new AppError(record.partSizes ? 'InvalidPartNumber' : 'InvalidPart');
   const start = sizes.slice(0, part - 1).reduce((a, b) => a + b, 0);
   const size = sizes[part - 1] ?? 0;
   return size === 0 ? undefined : { start, end: start + size - 1 };

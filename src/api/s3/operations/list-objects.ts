@@ -21,12 +21,18 @@ function encoderOf(ctx: OperationContext): (value: string) => string {
   return (v) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, '/');
 }
 
+/** An empty delimiter is no delimiter (S3 then omits Delimiter from the answer). */
+function delimiterOf(ctx: OperationContext): string | undefined {
+  const delimiter = ctx.query.get('delimiter');
+  return delimiter === '' ? undefined : delimiter;
+}
+
 async function listPage(ctx: OperationContext, after: string, limit: number): Promise<ListObjectsPage> {
   if (limit === 0) return { objects: [], commonPrefixes: [], isTruncated: false, nextAfter: undefined };
   return ctx.services.objects.listObjects({
     bucket: ctx.bucket as string,
     prefix: ctx.query.get('prefix') ?? '',
-    delimiter: ctx.query.get('delimiter') ?? '',
+    delimiter: delimiterOf(ctx) ?? '',
     after,
     limit,
   });
@@ -58,10 +64,11 @@ export const ListObjects = defineOperation({
     const encode = encoderOf(ctx);
     const marker = ctx.query.get('marker') ?? '';
     const page = await listPage(ctx, marker, maxKeys);
-    const delimiter = ctx.query.get('delimiter');
+    const delimiter = delimiterOf(ctx);
     const body = buildXml('ListBucketResult', {
       Name: ctx.bucket,
-      Prefix: encode(ctx.query.get('prefix') ?? ''),
+      // S3 leaves the v1 Prefix element unencoded even with encoding-type=url.
+      Prefix: ctx.query.get('prefix') ?? '',
       Marker: encode(marker),
       NextMarker: page.isTruncated && delimiter ? encode(page.nextAfter ?? '') : undefined,
       MaxKeys: maxKeys,
@@ -93,10 +100,10 @@ export const ListObjectsV2 = defineOperation({
     const encode = encoderOf(ctx);
     const token = ctx.query.get('continuation-token');
     const startAfter = ctx.query.get('start-after');
-    let after = token !== undefined ? decodeToken(token) : startAfter ?? '';
+    let after = token !== undefined && token !== '' ? decodeToken(token) : startAfter ?? '';
     if (token !== undefined && startAfter !== undefined && startAfter > after) after = startAfter;
     const page = await listPage(ctx, after, maxKeys);
-    const delimiter = ctx.query.get('delimiter');
+    const delimiter = delimiterOf(ctx);
     const body = buildXml('ListBucketResult', {
       Name: ctx.bucket,
       Prefix: encode(ctx.query.get('prefix') ?? ''),

@@ -73,7 +73,9 @@ export const PutObject = defineOperation({
   handle: async (ctx) => {
     refuseUnsupportedObjectHeaders(ctx);
     const size = ctx.payloadLength();
-    if (size === undefined) throw new AppError('MissingContentLength');
+    const streaming = String(ctx.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+    const plainChunked = ctx.headers['transfer-encoding'] !== undefined && !streaming;
+    if (size === undefined && !plainChunked) throw new AppError('MissingContentLength');
     const plan = planChecksum(ctx);
     const contentMd5 = contentMd5Of(ctx);
     const storageClass = storageClassOf(ctx);

@@ -101,6 +101,25 @@ export function versionCases(current: () => MetadataStoreHarness): void {
     assert.equal(await latestId('k'), 'v1');
   });
 
+  it('never shows a concurrent reader a key without its latest version while versions are written', async () => {
+    await put('k', 'v0');
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 1; i <= 30; i++) await put('k', i % 2 === 0 ? 'null' : `v${i}`);
+      writing = false;
+    })();
+    let reads = 0;
+    // Reads at every microtask step, so some land between the statements of a write transaction.
+    while (writing) {
+      const record = await current().store.getObjectVersion(B, 'k');
+      assert.equal(record?.isLatest, true, 'a reader saw no latest version');
+      reads++;
+      await null;
+    }
+    await writer;
+    assert.ok(reads > 30);
+  });
+
   it('rejects a version for a bucket that does not exist', async () => {
     await assertStorageError(current().store.putObjectVersion(objectRecord('no-such-bucket', 'k')), 'NotFound');
   });

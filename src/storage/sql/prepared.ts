@@ -21,6 +21,8 @@ export interface QueryRunner {
 
 export interface PreparedQuery<R, P extends string> {
   readonly sql: string;
+  /** The positional parameter list for these values. */
+  parameters(values: Readonly<Record<P, unknown>>): unknown[];
   execute(runner: QueryRunner, values: Readonly<Record<P, unknown>>): Promise<QueryResult<R>>;
 }
 
@@ -32,11 +34,21 @@ export function prepare<R, P extends string = string>(builder: Compilable<R>): P
     }
     return value.slice(MARK.length) as P;
   });
+  const parameters = (values: Readonly<Record<P, unknown>>) => slots.map((name) => values[name]);
   return {
     sql: compiled.sql,
+    parameters,
     execute(runner, values) {
-      const parameters = slots.map((name) => values[name]);
-      return runner.executeQuery<R>({ ...compiled, parameters } as CompiledQuery<R>);
+      return runner.executeQuery<R>({ ...compiled, parameters: parameters(values) } as CompiledQuery<R>);
     },
   };
+}
+
+/**
+ * Optional synchronous read path for in-process drivers (better-sqlite3): runs a read-only
+ * statement immediately, skipping Kysely's connection queue, or returns undefined when it must
+ * not (a write transaction is open on the shared connection), and the query goes through Kysely.
+ */
+export interface DirectReader {
+  tryRead<R>(sql: string, parameters: readonly unknown[]): R[] | undefined;
 }

@@ -15,10 +15,13 @@ import {
 import { decodeBucket, decodeObject, decodeObjectSummary, encodeBucket, encodeObject } from './codec.js';
 import { collectListing, type KeyBound } from './listing.js';
 import { migrate } from './migrations.js';
+import type { DirectReader, PreparedQuery } from './prepared.js';
 import { buildQueries, referencedBlobsQuery, type StoreQueries } from './queries.js';
 import type { CofferSchema, ObjectSummaryRow, SqlDialectProfile } from './schema.js';
 
 export interface SqlMetadataStoreOptions {
+  /** Fast path for single-row reads (getObjectVersion, getBucket); see DirectReader. */
+  directReader?: DirectReader;
   /** Observation hook: called with the number of object rows each listing query returned. */
   onListingRows?: (rows: number) => void;
   /** Runs when the store closes, after the Kysely instance is destroyed. */
@@ -56,8 +59,7 @@ class SqlMetadataStore implements MetadataStore {
   }
 
   async getBucket(name: string): Promise<BucketRecord | undefined> {
-    const { rows } = await this.guard(() => this.#q.getBucket.execute(this.#db, { name }));
-    const row = rows[0];
+    const row = (await this.#read(this.#q.getBucket, { name }))[0];
     return row ? decodeBucket(row.name, row.record) : undefined;
   }
 
@@ -96,11 +98,10 @@ class SqlMetadataStore implements MetadataStore {
   }
 
   async getObjectVersion(bucket: string, key: string, versionId?: string): Promise<ObjectVersionRecord | undefined> {
-    const { rows } = await this.guard(() =>
+    const rows =
       versionId === undefined
-        ? this.#q.getLatest.execute(this.#db, { bucket, key })
-        : this.#q.getVersion.execute(this.#db, { bucket, key, version: versionId }),
-    );
+        ? await this.#read(this.#q.getLatest, { bucket, key })
+        : await this.#read(this.#q.getVersion, { bucket, key, version: versionId });
     const row = rows[0];
     return row ? decodeObject(row) : undefined;
   }
@@ -157,6 +158,14 @@ class SqlMetadataStore implements MetadataStore {
   async close(): Promise<void> {
     await this.#db.destroy();
     await this.#options.onClose?.();
+  }
+
+  /** A read-only prepared query: synchronously when the dialect allows it, else through Kysely. */
+  async #read<R, P extends string>(query: PreparedQuery<R, P>, values: Readonly<Record<P, unknown>>): Promise<R[]> {
+    return this.guard(async () => {
+      const direct = this.#options.directReader?.tryRead<R>(query.sql, query.parameters(values));
+      return direct ?? (await query.execute(this.#db, values)).rows;
+    });
   }
 
   /** Runs `fn` in a write transaction on one connection; commits, or rolls back and rethrows. */

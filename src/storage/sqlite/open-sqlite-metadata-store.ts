@@ -35,8 +35,10 @@ export async function openSqliteMetadataStore(options: SqliteMetadataStoreOption
     raw.pragma('synchronous = FULL');
     raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     raw.pragma('foreign_keys = ON');
-    const db = new Kysely<CofferSchema>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
+    const database = cachingDatabase(raw);
+    const db = new Kysely<CofferSchema>({ dialect: new SqliteDialect({ database }) });
     return await createSqlMetadataStore(db, sqliteProfile, {
+      directReader: database.directReader,
       ...(options.onListingRows ? { onListingRows: options.onListingRows } : {}),
     });
   } catch (error) {

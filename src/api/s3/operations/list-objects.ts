@@ -101,7 +101,8 @@ export const ListObjectsV2 = defineOperation({
     const token = ctx.query.get('continuation-token');
     const startAfter = ctx.query.get('start-after');
     let after = token !== undefined && token !== '' ? decodeToken(token) : startAfter ?? '';
-    if (token !== undefined && startAfter !== undefined && startAfter > after) after = startAfter;
+    // Keys order by UTF-8 bytes, not by JavaScript's UTF-16 string order.
+    if (token !== undefined && startAfter !== undefined && Buffer.compare(Buffer.from(startAfter), Buffer.from(after)) > 0) after = startAfter;
     const page = await listPage(ctx, after, maxKeys);
     const delimiter = delimiterOf(ctx);
     const body = buildXml('ListBucketResult', {

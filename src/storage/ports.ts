@@ -105,6 +105,13 @@ export interface MetadataStore {
   listBuckets(): Promise<BucketRecord[]>;
   /** Throws StorageError('NotEmpty') when any version or delete marker remains. */
   deleteBucket(name: string): Promise<void>;
+  /** Replaces a bucket's stored record (versioning state, configuration); NotFound if missing. */
+  updateBucket(bucket: BucketRecord): Promise<void>;
+  /**
+   * Replaces the metadata of one existing version (tags, and later retention), never its data
+   * or its place among the versions; NotFound if that version does not exist.
+   */
+  updateObjectMetadata(record: ObjectVersionRecord): Promise<void>;
   /**
    * Atomically: demote the key's current latest version, remove the existing 'null' version
    * when the new record's versionId is 'null', insert the record as latest.

@@ -33,19 +33,25 @@ trap 'exit 130' INT TERM
 section() { printf '\n# === %s ===\n' "$*"; }
 ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
 notok() { FAIL=$((FAIL + 1)); echo "not ok - $1"; }
+# After a failure: if the server process is gone, say so, show its log and stop.
+server_gone() {
+  [[ -n $SERVER_PID ]] && ! kill -0 "$SERVER_PID" 2>/dev/null || return 0
+  notok "server process exited (after the step above)"; tail -n 40 "$LOG" | cut -c1-600 | sed 's/^/#   /'
+  echo "$PASS passed, $FAIL failed"; exit 1
+}
 show_out() { sed -n '1,12p' "$WORK/out" | cut -c1-400 | sed 's/^/    # /'; }
 
 # step DESCRIPTION CMD...: ok when CMD exits 0 (its output is shown only on failure)
 step() {
   local desc=$1; shift
-  if "$@" >"$WORK/out" 2>&1; then ok "$desc"; else notok "$desc"; show_out; fi
+  if "$@" >"$WORK/out" 2>&1; then ok "$desc"; else notok "$desc"; show_out; server_gone; fi
 }
 # step_err DESCRIPTION REGEX CMD...: ok when CMD fails and its output matches REGEX
 step_err() {
   local desc=$1 re=$2; shift 2
   if "$@" >"$WORK/out" 2>&1; then notok "$desc (unexpectedly succeeded)"; show_out
   elif grep -Eq "$re" "$WORK/out"; then ok "$desc"
-  else notok "$desc (wrong error, wanted /$re/)"; show_out; fi
+  else notok "$desc (wrong error, wanted /$re/)"; show_out; server_gone; fi
 }
 
 # ---------------------------------------------------------------- server

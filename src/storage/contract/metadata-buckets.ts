@@ -18,6 +18,15 @@ export function bucketCases(current: () => MetadataStoreHarness): void {
     assert.equal((await store.getBucket('photos'))?.owner, 'first');
   });
 
+  it('replaces a bucket record with updateBucket, and refuses a bucket that does not exist', async () => {
+    const { store } = current();
+    await store.createBucket(bucketRecord('photos'));
+    const updated = { ...bucketRecord('photos'), versioning: 'Suspended' as const };
+    await store.updateBucket(updated);
+    assert.deepEqual(await store.getBucket('photos'), updated);
+    await assertStorageError(store.updateBucket(bucketRecord('missing')), 'NotFound');
+  });
+
   it('returns undefined for a bucket that does not exist', async () => {
     assert.equal(await current().store.getBucket('missing'), undefined);
   });

@@ -84,6 +84,21 @@ export function versionCases(current: () => MetadataStoreHarness): void {
     assert.equal(await current().store.getObjectVersion(B, 'k', 'v2'), undefined);
   });
 
+  it('updates the metadata of one version without touching its data or latest flag', async () => {
+    const { store } = current();
+    await store.createBucket(bucketRecord('b'));
+    const original = objectRecord('b', 'k', { versionId: 'v1', data: { kind: 'inline', bytes: Buffer.from('abc') } });
+    await store.putObjectVersion(original);
+    await store.putObjectVersion(objectRecord('b', 'k', { versionId: 'v2' }));
+    await store.updateObjectMetadata({ ...original, userMetadata: { changed: 'yes' }, isLatest: true });
+    const read = await store.getObjectVersion('b', 'k', 'v1');
+    assert.deepEqual(read?.userMetadata, { changed: 'yes' });
+    assert.equal(read?.isLatest, false);
+    assert.deepEqual(read?.data, { kind: 'inline', bytes: Buffer.from('abc') });
+    assert.equal((await store.getObjectVersion('b', 'k'))?.versionId, 'v2');
+    await assertStorageError(store.updateObjectMetadata(objectRecord('b', 'k', { versionId: 'nope' })), 'NotFound');
+  });
+
   it('returns undefined when deleting a version that does not exist', async () => {
     await put('k', 'v1');
     assert.equal(await current().store.deleteObjectVersion(B, 'k', 'nope'), undefined);

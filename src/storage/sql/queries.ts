@@ -36,6 +36,17 @@ export function buildQueries(db: Kysely<CofferSchema>) {
       db.selectFrom('objects').select(sql.lit(1).as('one')).where('bucket', '=', param('bucket')).limit(sql.lit(1)),
     ),
     deleteBucket: prepare<unknown, 'name'>(db.deleteFrom('buckets').where('name', '=', param('name'))),
+    updateBucket: prepare<unknown, 'name' | 'record'>(
+      db.updateTable('buckets').set({ record: param('record') }).where('name', '=', param('name')),
+    ),
+    updateObjectRecord: prepare<unknown, 'bucket' | 'key' | 'version' | 'record'>(
+      db
+        .updateTable('objects')
+        .set({ record: param('record') })
+        .where('bucket', '=', param('bucket'))
+        .where('key', '=', param('key'))
+        .where('version_id', '=', param('version')),
+    ),
     getLatest: prepare<ObjectRow, 'bucket' | 'key'>(objects().where('key', '=', param('key')).where('is_latest', '=', LATEST)),
     getVersion: prepare<ObjectRow, 'bucket' | 'key' | 'version'>(
       objects().where('key', '=', param('key')).where('version_id', '=', param('version')),

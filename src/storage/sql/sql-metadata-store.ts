@@ -78,6 +78,20 @@ class SqlMetadataStore implements MetadataStore {
     });
   }
 
+  async updateBucket(bucket: BucketRecord): Promise<void> {
+    const { name, record } = encodeBucket(bucket);
+    const result = await this.guard(() => this.#q.updateBucket.execute(this.#db, { name, record }));
+    if (Number(result.numAffectedRows ?? 0n) === 0) throw new StorageError('NotFound', `bucket ${name} does not exist`);
+  }
+
+  async updateObjectMetadata(record: ObjectVersionRecord): Promise<void> {
+    const encoded = encodeObject(record);
+    const result = await this.guard(() =>
+      this.#q.updateObjectRecord.execute(this.#db, { bucket: record.bucket, key: record.key, version: record.versionId, record: encoded.record }),
+    );
+    if (Number(result.numAffectedRows ?? 0n) === 0) throw new StorageError('NotFound', `version ${record.versionId} does not exist`);
+  }
+
   async putObjectVersion(record: ObjectVersionRecord): Promise<PutVersionResult> {
     const encoded = encodeObject(record);
     const ids = { bucket: record.bucket, key: record.key };

@@ -3,13 +3,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { healthResponder, startHttpServer, type RunningServer } from '../api/http/index.js';
 import { buildOperationRegistry, createS3Pipeline } from '../api/s3/index.js';
-import { createOrphanSweeper } from '../background/index.js';
+import { multipartChecksums } from '../api/common/index.js';
+import { createOrphanSweeper, createUploadExpirer } from '../background/index.js';
 import type { Config } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { RootOnlyAuthorizer } from '../iam/authorizer/index.js';
 import { RootCredentialStore } from '../iam/credentials/index.js';
 import { createLogAuditSink, createLogger, type Logger } from '../observability/index.js';
-import { BucketService, ObjectService } from '../services/index.js';
+import { BucketService, MultipartService, ObjectService } from '../services/index.js';
 import { createFsBlobStore } from '../storage/fs/index.js';
 import type { BlobStore, MetadataStore } from '../storage/ports.js';
 import { openSqliteMetadataStore } from '../storage/sqlite/index.js';
@@ -47,8 +48,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const services = {
     buckets: new BucketService({ store, clock, region: config.region }),
     objects: new ObjectService({ store, blobs, clock, inFlight }),
+    multipart: new MultipartService({ store, blobs, clock, inFlight, checksums: multipartChecksums }),
     region: config.region,
   };
+  const expirer = createUploadExpirer({ multipart: services.multipart, clock, maxAgeMs: config.multipartExpiryMs, logger });
+  await expirer.runOnce();
+  expirer.start(Math.min(60 * 60 * 1000, config.multipartExpiryMs));
   const s3 = createS3Pipeline({
     services,
     credentials,
@@ -74,6 +79,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       },
     });
   } catch (error) {
+    await expirer.stop();
     await sweeper.stop();
     await store.close();
     throw error;
@@ -89,6 +95,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     stop: async () => {
       ready = false;
       await server.close(config.shutdownTimeoutMs);
+      await expirer.stop();
       await sweeper.stop();
       await store.close();
     },

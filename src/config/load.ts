@@ -25,6 +25,7 @@ export interface Config {
   readonly region: string;
   readonly logLevel: string;
   readonly orphanSweepIntervalMs: number;
+  readonly multipartExpiryMs: number;
   readonly shutdownTimeoutMs: number;
 }
 
@@ -136,6 +137,7 @@ export function loadConfig(flags: ServerFlags, env: Env): Config {
     region: settings.region,
     logLevel: settings.logLevel,
     orphanSweepIntervalMs: settings.orphanSweepIntervalSeconds * 1000,
+    multipartExpiryMs: settings.multipartExpirySeconds * 1000,
     shutdownTimeoutMs: settings.shutdownTimeoutSeconds * 1000,
   });
 }

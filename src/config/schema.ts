@@ -25,6 +25,7 @@ export interface RawSettings {
   region: string;
   logLevel: string;
   orphanSweepIntervalSeconds: number;
+  multipartExpirySeconds: number;
   shutdownTimeoutSeconds: number;
   allowWorldReadableSecrets: boolean;
 }
@@ -48,6 +49,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     doc: 'Log level: fatal, error, warn, info, debug, trace or silent.' },
   { key: 'orphanSweepIntervalSeconds', env: ['COFFER_ORPHAN_SWEEP_INTERVAL'], type: 'integer', default: '3600',
     doc: 'Seconds between sweeps that remove blobs no metadata references (left by a crash). A sweep also runs at start.' },
+  { key: 'multipartExpirySeconds', env: ['COFFER_MULTIPART_EXPIRY'], type: 'integer', default: '604800',
+    doc: 'Seconds after which an unfinished multipart upload is aborted and its parts deleted (default 7 days); 0 keeps uploads forever. Checked at start and hourly.' },
   { key: 'shutdownTimeoutSeconds', env: ['COFFER_SHUTDOWN_TIMEOUT'], type: 'integer', default: '30',
     doc: 'On SIGTERM/SIGINT, seconds to let in-flight requests finish before connections are closed.' },
   { key: 'allowWorldReadableSecrets', env: ['COFFER_ALLOW_WORLD_READABLE_SECRETS'], type: 'boolean', default: 'false',

@@ -17,6 +17,7 @@ export const APP_ERROR_CODES = [
   'InvalidRange',
   'InvalidPartNumber',
   'InvalidPart',
+  'InvalidPartOrder',
   'AccessControlListNotSupported',
   'IllegalLocationConstraintException',
   'EntityTooLarge',
@@ -34,6 +35,17 @@ export const APP_ERROR_CODES = [
   'RequestTimeout',
   'NotImplemented',
   'MethodNotAllowed',
+  // tagging
+  'InvalidTag',
+  'TooManyTags',
+  'NoSuchTagSet',
+  // POST Object forms and CORS
+  'MalformedPOSTRequest',
+  'InvalidPolicyDocument',
+  'MaxPostPreDataLengthExceeded',
+  'IncorrectNumberOfFilesInPostRequest',
+  'CORSForbidden',
+  'NoSuchCORSConfiguration',
   // authentication and authorization
   'AccessDenied',
   'InvalidAccessKeyId',
@@ -44,6 +56,7 @@ export const APP_ERROR_CODES = [
   'ExpiredToken',
   'InvalidToken',
   'UnsupportedSignature',
+  'InvalidBucketOwnerAWSAccountID',
   // resources
   'NoSuchBucket',
   'NoSuchKey',

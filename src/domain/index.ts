@@ -2,6 +2,14 @@ export { assertValidBucketName, assertBucketNameNotReserved, bucketNameProblem, 
 export { assertValidObjectKey, MAX_KEY_BYTES } from './object-key.js';
 export { assertUserMetadataSize, MAX_USER_METADATA_BYTES, STORED_CONTENT_HEADERS } from './metadata.js';
 export { resolveRange } from './range.js';
+export { assertValidCorsRules, corsResponseHeaders, matchCorsRule, parseRequestHeaderList, CORS_METHODS, MAX_CORS_RULES } from './cors.js';
+export type { CorsRequest, CorsRule } from './cors.js';
+export { checkPostPolicy, parsePostPolicy } from './post-policy.js';
+export type { PostCondition, PostPolicy, PostPolicyOutcome } from './post-policy.js';
 export type { ResolvedRange } from './range.js';
 export { newVersionId, versionIdForWrite, NULL_VERSION_ID } from './version-id.js';
 export type { BucketVersioning } from './version-id.js';
+export { assertValidVersionId, isValidVersionId, isVersioningStatus } from './versioning.js';
+export type { VersioningStatus } from './versioning.js';
+export { parseTaggingHeader, validateTagSet, MAX_BUCKET_TAGS, MAX_OBJECT_TAGS, MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH } from './tags.js';
+export type { Tag, TagTarget } from './tags.js';

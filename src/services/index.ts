@@ -1,2 +1,3 @@
 export * from './buckets/index.js';
 export * from './objects/index.js';
+export * from './multipart/index.js';

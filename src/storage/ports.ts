@@ -24,6 +24,26 @@ export interface BucketRecord {
   createdAt: Date;
   versioning: VersioningState;
   objectLockEnabled: boolean;
+  /** PutBucketTagging's tag set, sorted by key; absent when the bucket has none. */
+  tags?: StoredTag[];
+  /** PutBucketCors rules; undefined when the bucket has no CORS configuration. */
+  cors?: BucketCorsRule[] | undefined;
+}
+
+/** One object or bucket tag. */
+export interface StoredTag {
+  key: string;
+  value: string;
+}
+
+/** One stored CORS rule (field for field what PutBucketCors accepted). */
+export interface BucketCorsRule {
+  id?: string | undefined;
+  allowedOrigins: string[];
+  allowedMethods: string[];
+  allowedHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeSeconds?: number | undefined;
 }
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
@@ -39,7 +59,14 @@ export interface ObjectChecksum {
 export type ObjectData =
   | { kind: 'inline'; bytes: Buffer }
   | { kind: 'blob'; blobId: string }
+  | { kind: 'parts'; parts: ObjectPartRef[] }
   | { kind: 'none' };
+
+/** One blob of an object completed from a multipart upload; the object is the blobs in order. */
+export interface ObjectPartRef {
+  blobId: string;
+  size: number;
+}
 
 export interface ObjectVersionRecord {
   formatVersion: typeof RECORD_FORMAT_VERSION;
@@ -64,6 +91,8 @@ export interface ObjectVersionRecord {
   /** Per-part sizes when the object came from a multipart upload (for partNumber GETs). */
   partSizes: number[] | undefined;
   storageClass: string;
+  /** The version's tag set (≤ 10, sorted by key); absent when it has none. */
+  tags?: StoredTag[];
 }
 
 export interface ListObjectsQuery {
@@ -77,7 +106,7 @@ export interface ListObjectsQuery {
 }
 
 /** Where a listed version's bytes live, without the bytes themselves. */
-export type ObjectDataLocation = { kind: 'inline' } | { kind: 'blob'; blobId: string } | { kind: 'none' };
+export type ObjectDataLocation = { kind: 'inline' } | { kind: 'blob'; blobId: string } | { kind: 'parts'; parts: ObjectPartRef[] } | { kind: 'none' };
 
 /**
  * A version as a listing returns it: the full record except inline bytes. A page of 1,000
@@ -94,9 +123,58 @@ export interface ListObjectsPage {
   nextAfter: string | undefined;
 }
 
+export interface ListObjectVersionsQuery {
+  bucket: string;
+  prefix: string;
+  /** Optional delimiter: keys are rolled up into common prefixes. */
+  delimiter: string;
+  /** Exclusive cursor: '' for none. Alone, every version of this key is skipped. */
+  keyMarker: string;
+  /** With keyMarker: resume after this version of keyMarker ('' for none). */
+  versionIdMarker: string;
+  /** Versions, delete markers and common prefixes together. */
+  limit: number;
+}
+
+export interface ListObjectVersionsPage {
+  /** Versions and delete markers: keys in UTF-8 byte order, each key's versions newest first. */
+  versions: ObjectVersionSummary[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  /** The cursor for the next page: the last key (or common prefix) returned … */
+  nextKeyMarker: string | undefined;
+  /** … and the last version of it, undefined when the page ended on a common prefix. */
+  nextVersionIdMarker: string | undefined;
+}
+
 export interface PutVersionResult {
   /** Versions that the write removed (an overwritten 'null' version), whose blobs the caller unlinks. */
   removed: ObjectVersionRecord[];
+  /** Blobs the write released besides `removed` (parts of a completed upload that the object does not use). */
+  releasedBlobIds?: string[];
+}
+
+/** Options of putObjectVersion, checked and applied inside its one transaction. */
+export interface PutVersionOptions {
+  /**
+   * CompleteMultipartUpload: the upload's rows go in the same transaction as the version goes in,
+   * so a crash leaves the object or the resumable upload, never both. NotFound when the upload is
+   * gone or a listed part no longer has the listed blob (re-uploaded meanwhile).
+   */
+  completesUpload?: { uploadId: string; parts: ReadonlyArray<{ partNumber: number; blobId: string }> };
+  /**
+   * Conditional writes (If-None-Match / If-Match), checked against the key's latest version
+   * inside the write transaction; StorageError('PreconditionFailed') when they do not hold and
+   * nothing is written. A delete marker counts as no object.
+   * noLatest: no current object. latestEtag: the current object has exactly this (quoted) ETag.
+   */
+  expect?: { noLatest?: true; latestEtag?: string };
+}
+
+/** Options of deleteObjectVersion, checked inside its one transaction. */
+export interface DeleteVersionOptions {
+  /** Conditional delete (If-Match): the key's current, non-delete-marker version has this ETag. */
+  expect?: { latestEtag?: string };
 }
 
 export interface MetadataStore {
@@ -109,20 +187,26 @@ export interface MetadataStore {
   updateBucket(bucket: BucketRecord): Promise<void>;
   /**
    * Replaces the metadata of one existing version (tags, and later retention), never its data
-   * or its place among the versions; NotFound if that version does not exist.
+   * or its place among the versions; NotFound if that version does not exist, or if it is no
+   * longer the version the record was read from (a 'null' version replaced meanwhile: same id,
+   * different ETag or last-modified time).
    */
   updateObjectMetadata(record: ObjectVersionRecord): Promise<void>;
   /**
    * Atomically: demote the key's current latest version, remove the existing 'null' version
    * when the new record's versionId is 'null', insert the record as latest.
    */
-  putObjectVersion(record: ObjectVersionRecord): Promise<PutVersionResult>;
+  putObjectVersion(record: ObjectVersionRecord, options?: PutVersionOptions): Promise<PutVersionResult>;
   /** The given version, or the latest one (delete marker included) when versionId is undefined. */
   getObjectVersion(bucket: string, key: string, versionId?: string): Promise<ObjectVersionRecord | undefined>;
   /** Removes one version; promotes the next newest to latest. Returns what was removed. */
-  deleteObjectVersion(bucket: string, key: string, versionId: string): Promise<ObjectVersionRecord | undefined>;
+  deleteObjectVersion(bucket: string, key: string, versionId: string, options?: DeleteVersionOptions): Promise<ObjectVersionRecord | undefined>;
   listObjects(query: ListObjectsQuery): Promise<ListObjectsPage>;
-  /** For the orphan sweep: which of these blob ids are referenced by some version. */
+  /** Every version and delete marker, for ListObjectVersions; seeks past common prefixes. */
+  listObjectVersions(query: ListObjectVersionsQuery): Promise<ListObjectVersionsPage>;
+  /** Multipart uploads in progress and their parts. */
+  readonly uploads: UploadStore;
+  /** For the orphan sweep: which of these blob ids are referenced by some version or upload part. */
   referencedBlobIds(blobIds: string[]): Promise<Set<string>>;
   close(): Promise<void>;
 }
@@ -158,7 +242,7 @@ export interface BlobStore {
   }): Promise<{ removedBlobs: number; removedTemps: number }>;
 }
 
-export type StorageErrorCode = 'AlreadyExists' | 'NotFound' | 'NotEmpty' | 'Corrupt' | 'NoSpace' | 'Unavailable';
+export type StorageErrorCode = 'AlreadyExists' | 'NotFound' | 'NotEmpty' | 'Corrupt' | 'NoSpace' | 'Unavailable' | 'PreconditionFailed';
 
 export class StorageError extends Error {
   readonly code: StorageErrorCode;
@@ -167,4 +251,72 @@ export class StorageError extends Error {
     this.name = 'StorageError';
     this.code = code;
   }
+}
+
+/** A multipart upload in progress (CreateMultipartUpload until Complete or Abort). */
+export interface MultipartUploadRecord {
+  formatVersion: typeof RECORD_FORMAT_VERSION;
+  bucket: string;
+  key: string;
+  /** Sorts by initiation time, so (key, uploadId) order is S3's listing order. */
+  uploadId: string;
+  initiated: Date;
+  contentHeaders: Record<string, string>;
+  userMetadata: Record<string, string>;
+  storageClass: string;
+  /** x-amz-checksum-algorithm / -type given at creation; every part then carries this checksum. */
+  checksum: { algorithm: ChecksumAlgorithm; type: 'FULL_OBJECT' | 'COMPOSITE' } | undefined;
+  initiator: { id: string; displayName: string };
+}
+
+/** One uploaded part: its own durable blob. */
+export interface UploadPartRecord {
+  formatVersion: typeof RECORD_FORMAT_VERSION;
+  bucket: string;
+  uploadId: string;
+  partNumber: number;
+  blobId: string;
+  size: number;
+  /** Quoted MD5 hex, as S3 returns it. */
+  etag: string;
+  lastModified: Date;
+  /** The part's checksum in the upload's algorithm (or the one the client sent), base64. */
+  checksum: { algorithm: ChecksumAlgorithm; value: string } | undefined;
+  dataCrc32: string;
+}
+
+export interface ListUploadsQuery {
+  bucket: string;
+  prefix: string;
+  delimiter: string;
+  /** Exclusive cursor; alone, every upload of this key is skipped. '' for none. */
+  keyMarker: string;
+  /** With keyMarker: resume after this upload of keyMarker. '' for none. */
+  uploadIdMarker: string;
+  /** Uploads and common prefixes together. */
+  limit: number;
+}
+
+export interface ListUploadsPage {
+  /** Keys in UTF-8 byte order, a key's uploads oldest first. */
+  uploads: MultipartUploadRecord[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker: string | undefined;
+  nextUploadIdMarker: string | undefined;
+}
+
+export interface UploadStore {
+  /** AlreadyExists when the id is taken; NotFound when the bucket does not exist. */
+  createUpload(upload: MultipartUploadRecord): Promise<void>;
+  getUpload(bucket: string, uploadId: string): Promise<MultipartUploadRecord | undefined>;
+  /** Inserts or replaces a part; returns the part it replaced. NotFound when the upload is gone. */
+  putPart(part: UploadPartRecord): Promise<UploadPartRecord | undefined>;
+  /** Parts in ascending number, after `afterPartNumber` (0 for all), at most `limit`. */
+  listParts(bucket: string, uploadId: string, afterPartNumber: number, limit: number): Promise<UploadPartRecord[]>;
+  /** Removes the upload and its parts in one transaction; returns the removed parts, or undefined if there was no upload. */
+  deleteUpload(bucket: string, uploadId: string): Promise<UploadPartRecord[] | undefined>;
+  listUploads(query: ListUploadsQuery): Promise<ListUploadsPage>;
+  /** Uploads initiated before `before`, oldest first (abandoned-upload expiry). */
+  listUploadsInitiatedBefore(before: Date, limit: number): Promise<Array<{ bucket: string; key: string; uploadId: string }>>;
 }

@@ -80,9 +80,10 @@ describe('GetObject and HeadObject', () => {
     );
   });
 
-  it('answers NoSuchKey for a missing key and NoSuchVersion for an unknown version', async () => {
+  it('answers NoSuchKey for a missing key, NoSuchVersion for an unknown version and InvalidArgument for a malformed one', async () => {
     await expectS3Error(server.client.send(new GetObjectCommand({ Bucket: 'reads', Key: 'missing' })), 'NoSuchKey', 404);
-    await expectS3Error(server.client.send(new GetObjectCommand({ Bucket: 'reads', Key: 'obj', VersionId: 'v123' })), 'NoSuchVersion', 404);
+    await expectS3Error(server.client.send(new GetObjectCommand({ Bucket: 'reads', Key: 'obj', VersionId: 'v'.repeat(32) })), 'NoSuchVersion', 404);
+    await expectS3Error(server.client.send(new GetObjectCommand({ Bucket: 'reads', Key: 'obj', VersionId: 'v123' })), 'InvalidArgument', 400);
     const nullVersion = await server.client.send(new HeadObjectCommand({ Bucket: 'reads', Key: 'obj', VersionId: 'null' }));
     assert.equal(nullVersion.ContentLength, 1000);
   });

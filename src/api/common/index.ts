@@ -7,7 +7,9 @@ export {
   parseChecksumAlgorithm,
 } from './checksums.js';
 export type { Checksum, ChecksumAlgorithm } from './checksums.js';
-export { authenticate, SigningKeyCache, deriveSigningKey } from './sigv4/index.js';
+export { combineCrc, isCrcAlgorithm, multipartChecksums } from './crc-combine.js';
+export { authenticate, authenticatePostPolicy, SigningKeyCache, deriveSigningKey } from './sigv4/index.js';
+export type { PostPolicyAuthentication, PostPolicyCredentials } from './sigv4/index.js';
 export type {
   Authentication,
   AuthenticateOptions,

@@ -87,7 +87,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     close: async (graceMs) => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      for (const res of inFlight) res.setHeader?.('connection', 'close');
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       timer.unref();
       await closed;

@@ -10,12 +10,20 @@ export { renderS3Error, S3_ERRORS } from './errors/index.js';
 export { ROUTES, OPERATION_NAMES } from './routes.js';
 export { routeRequest } from './router.js';
 
+/** The only operations that may bypass request signatures: the CORS preflight (browsers never
+ * send credentials with it) and PostObject, whose credentials are in the form. */
+const ACCESS_EXCEPTIONS: Readonly<Record<string, string>> = { OptionsPreflight: 'anonymous', PostObject: 'post-form' };
+
 /** The operation registry: every implemented spec must name a routed operation and declare checks. */
 export function buildOperationRegistry(specs: readonly OperationSpec[] = IMPLEMENTED_OPERATIONS): ReadonlyMap<string, OperationSpec> {
   const registry = new Map<string, OperationSpec>();
   for (const spec of specs) {
     if (!OPERATION_NAMES.has(spec.name)) throw new AppError('InternalError', { details: { reason: `unrouted operation ${spec.name}` } });
     if (typeof spec.authorize !== 'function') throw new AppError('InternalError', { details: { reason: `${spec.name} declares no checks` } });
+    const access = spec.access ?? 'signed';
+    if (access !== 'signed' && ACCESS_EXCEPTIONS[spec.name] !== access) {
+      throw new AppError('InternalError', { details: { reason: `${spec.name} may not use ${access} access` } });
+    }
     if (registry.has(spec.name)) throw new AppError('InternalError', { details: { reason: `duplicate operation ${spec.name}` } });
     registry.set(spec.name, spec);
   }

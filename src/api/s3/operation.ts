@@ -7,11 +7,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { AuthorizationCheck } from '../../iam/authorizer/index.js';
 import type { Principal } from '../../iam/credentials/index.js';
-import type { BucketService, ObjectService } from '../../services/index.js';
+import type { BucketService, MultipartService, ObjectService } from '../../services/index.js';
+import type { PostPolicyCredentials } from '../common/index.js';
 
 export interface S3Services {
   buckets: BucketService;
   objects: ObjectService;
+  multipart: MultipartService;
   region: string;
 }
 
@@ -26,6 +28,8 @@ export interface OperationContext extends RouteContext {
   readonly requestId: string;
   readonly operation: string;
   readonly principal: Principal | undefined;
+  /** Server time when the request was admitted (the injected clock), for time-based rules. */
+  readonly now: Date;
   readonly services: S3Services;
   /** The decoded, verified payload. Errors if the signature, hash or framing is wrong. */
   body(): Readable;
@@ -35,6 +39,13 @@ export interface OperationContext extends RouteContext {
   payloadLength(): number | undefined;
   /** Trailing headers of an aws-chunked body; valid once body() has ended. */
   trailers(): Record<string, string>;
+  /**
+   * Form-authenticated operations only (PostObject): verifies the form's SigV4 POST-policy
+   * credentials (undefined: anonymous), then enforces the operation's declared checks for `key`
+   * and the bucket's existence — the same steps the pipeline runs for signed requests, before
+   * any byte of the upload is read. Resolves with the caller.
+   */
+  admitFormCaller(form: PostPolicyCredentials | undefined, key: string): Promise<Principal | undefined>;
 }
 
 export interface S3Reply {
@@ -43,8 +54,18 @@ export interface S3Reply {
   body?: string | Buffer | Readable;
 }
 
+/**
+ * How a caller is identified. 'signed' (the default): SigV4 header or presigned query, then the
+ * declared checks, before the handler runs. 'anonymous': no authentication and no
+ * authorization — only the CORS preflight, which browsers send without credentials by design.
+ * 'post-form': the credentials are fields of the multipart body; the handler calls
+ * ctx.admitFormCaller (PostObject only). The registry refuses these two for any other operation.
+ */
+export type OperationAccess = 'signed' | 'anonymous' | 'post-form';
+
 export interface OperationSpec {
   name: string;
+  access?: OperationAccess;
   /** true: NoSuchBucket is answered (after authorization) when the bucket does not exist. */
   needsBucket: boolean;
   authorize(route: RouteContext): AuthorizationCheck[];

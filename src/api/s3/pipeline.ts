@@ -1,8 +1,11 @@
 /**
  * The S3 request pipeline, the same fixed order for every request:
- * request id → address + route → authenticate (SigV4; clock skew) → authorize the operation's
- * declared checks → bucket existence (only after authorization, so 404 vs 403 leaks nothing)
- * → handler (reads the verified body lazily) → reply → audit event.
+ * request id → address + route → CORS headers for a browser Origin → authenticate (SigV4; clock
+ * skew) → authorize the operation's declared checks → bucket existence (only after
+ * authorization, so 404 vs 403 leaks nothing) → handler (reads the verified body lazily) → reply
+ * → audit event. Two declared exceptions (see OperationAccess): the CORS preflight is anonymous
+ * and never authorized; PostObject authenticates from its form through ctx.admitFormCaller, which
+ * runs the same authorize + bucket steps before the handler reads the file part.
  * Protects: no handler runs, no body byte is read and no precondition is evaluated for a
  * caller that has not been authenticated and authorized. Errors never carry internals.
  */
@@ -14,8 +17,11 @@ import { AppError, newRequestId, type Clock } from '../../core/index.js';
 import type { Authorizer } from '../../iam/authorizer/index.js';
 import type { CredentialStore, Principal, StoredCredential } from '../../iam/credentials/index.js';
 import type { AuditSink, Logger } from '../../observability/index.js';
-import { authenticate } from '../common/index.js';
+import { authenticate, authenticatePostPolicy, type Authentication, type PostPolicyCredentials } from '../common/index.js';
 import { resolveAddress, type Address } from './addressing.js';
+import { assertExpectedBucketOwner } from './expected-owner.js';
+import { actualRequestCors } from './cors-headers.js';
+import { refuseRequestSignature } from './post-form.js';
 import { renderS3Error } from './errors/index.js';
 import type { OperationContext, OperationSpec, S3Reply, S3Services } from './operation.js';
 import { notImplemented } from './operations/index.js';
@@ -46,50 +52,80 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
     let address: Address | undefined;
     let principal: Principal | undefined;
     let errorCode: string | undefined;
+    let cors: Record<string, string> = {};
+    let formKey: string | undefined;
     try {
       address = resolveAddress(req.url ?? '/', req.headers.host, deps.domains);
       const method = req.method ?? 'GET';
       const name = routeRequest({ method, target: address.target, query: address.query, headers: req.headers });
       if (name === undefined) throw new AppError('MethodNotAllowed');
       operation = name;
-      let found: StoredCredential | undefined;
-      const auth = await authenticate(
-        { method, rawUrl: req.url ?? '/', rawHeaders: req.rawHeaders },
-        {
-          lookup: async (accessKeyId) => (found = await deps.credentials.lookup(accessKeyId)),
-          now: deps.clock.now(),
-          region: deps.region,
-          services: ['s3'],
-        },
-      );
-      principal = auth.kind === 'sigv4' ? found?.principal : undefined;
       const spec = deps.operations.get(name) ?? notImplemented(name);
+      const access = spec.access ?? 'signed';
+      if (access !== 'anonymous') cors = await actualRequestCors(deps.services.buckets, address.bucket, method, req.headers);
+      const receivedAt = deps.clock.now();
+      let found: StoredCredential | undefined;
+      const authOptions = {
+        lookup: async (accessKeyId: string) => (found = await deps.credentials.lookup(accessKeyId)),
+        now: receivedAt,
+        region: deps.region,
+        services: ['s3'],
+      };
       const route = { bucket: address.bucket, key: address.key, query: address.query, headers: req.headers };
-      await deps.authorizer.authorize({ principal, checks: spec.authorize(route) });
-      if (spec.needsBucket && address.bucket !== undefined) await deps.services.buckets.getBucket(address.bucket);
+      const admit = async (checkedRoute: typeof route): Promise<void> => {
+        await deps.authorizer.authorize({ principal, checks: spec.authorize(checkedRoute) });
+        if (spec.needsBucket && address?.bucket !== undefined) {
+          const bucket = await deps.services.buckets.getBucket(address.bucket);
+          assertExpectedBucketOwner(req.headers, 'x-amz-expected-bucket-owner', bucket, principal);
+        }
+      };
+      let auth: Authentication = { kind: 'anonymous' };
+      if (access === 'signed') {
+        auth = await authenticate({ method, rawUrl: req.url ?? '/', rawHeaders: req.rawHeaders }, authOptions);
+        principal = auth.kind === 'sigv4' ? found?.principal : undefined;
+        await admit(route);
+      } else if (access === 'post-form') {
+        refuseRequestSignature(req);
+      }
+      let formAdmitted = false;
+      const admitFormCaller = async (form: PostPolicyCredentials | undefined, key: string): Promise<Principal | undefined> => {
+        if (access !== 'post-form' || formAdmitted) throw new AppError('InternalError', { details: { reason: 'form admission out of place' } });
+        formAdmitted = true;
+        formKey = key;
+        if (form !== undefined) {
+          await authenticatePostPolicy(form, authOptions);
+          principal = found?.principal;
+        }
+        await admit({ ...route, key });
+        return principal;
+      };
       const requestBody = new RequestBody(req, res, auth);
       const ctx: OperationContext = {
         ...route,
         requestId,
         operation: name,
         principal,
+        now: receivedAt,
         services: deps.services,
         body: () => requestBody.stream(),
         readBody: (maxBytes) => requestBody.read(maxBytes),
         payloadLength: () => requestBody.declaredLength,
         trailers: () => requestBody.trailers(),
+        admitFormCaller,
       };
       const reply = await spec.handle(ctx);
-      await writeReply(req, res, reply);
+      // Defence in depth: a form operation that never admitted its caller must not succeed.
+      if (access === 'post-form' && !formAdmitted) throw new AppError('InternalError', { details: { reason: `${name} did not admit its caller` } });
+      await writeReply(req, res, { ...reply, headers: { ...cors, ...reply.headers } });
     } catch (error) {
-      errorCode = writeError(req, res, error, address?.rawPath ?? '/', requestId, deps.logger, operation);
+      errorCode = writeError(req, res, error, address?.rawPath ?? '/', requestId, deps.logger, operation, cors);
     } finally {
       deps.audit.record({
         time: new Date().toISOString(),
         requestId,
         api: operation,
         bucket: address?.bucket,
-        object: address?.key,
+        object: formKey ?? address?.key,
         statusCode: res.statusCode,
         errorCode,
         accessKey: principal?.accessKeyId,
@@ -128,7 +164,16 @@ async function writeReply(req: IncomingMessage, res: ServerResponse, reply: S3Re
   res.end(req.method === 'HEAD' ? undefined : bytes);
 }
 
-function writeError(req: IncomingMessage, res: ServerResponse, error: unknown, resource: string, requestId: string, logger: Logger, operation: string): string {
+function writeError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  resource: string,
+  requestId: string,
+  logger: Logger,
+  operation: string,
+  cors: Record<string, string>,
+): string {
   const rendered = renderS3Error(error, resource, requestId, HOST_ID);
   if (rendered.unexpected) logger.error({ requestId, operation, err: error }, 'request failed');
   else if (error instanceof AppError && error.details) logger.debug({ requestId, operation, code: error.code, details: error.details }, 'request refused');
@@ -141,7 +186,7 @@ function writeError(req: IncomingMessage, res: ServerResponse, error: unknown, r
   }
   res.statusCode = rendered.status;
   settleUnreadBody(req, res);
-  for (const [name, value] of Object.entries(rendered.headers)) res.setHeader(name, value);
+  for (const [name, value] of Object.entries({ ...cors, ...rendered.headers })) res.setHeader(name, value);
   if (rendered.status === 304) {
     res.end();
     return rendered.code;
@@ -153,8 +198,9 @@ function writeError(req: IncomingMessage, res: ServerResponse, error: unknown, r
 }
 
 /**
- * A request body the handler did not read to the end: Node discards a small remainder after the
- * reply (keep-alive survives); a large or unknown one is not worth receiving, so the reply says
+ * A request body the handler did not read to the end: a small remainder is drained and discarded
+ * (keep-alive survives; the body may still be piped into a decoder the handler abandoned, so it is
+ * unpiped first); a large or unknown one is not worth receiving, so the reply says
  * `Connection: close` and the socket is closed once it is sent.
  */
 const DRAIN_LIMIT_BYTES = 64 * 1024;
@@ -163,7 +209,11 @@ function settleUnreadBody(req: IncomingMessage, res: ServerResponse): void {
   if (req.complete || res.headersSent) return;
   const length = req.headers['content-length'];
   if (length === '0' || (length === undefined && req.headers['transfer-encoding'] === undefined)) return;
-  if (length !== undefined && Number(length) <= DRAIN_LIMIT_BYTES) return;
+  if (length !== undefined && Number(length) <= DRAIN_LIMIT_BYTES) {
+    req.unpipe();
+    req.resume();
+    return;
+  }
   res.setHeader('connection', 'close');
   res.once('finish', () => req.socket.destroySoon());
 }

@@ -46,10 +46,21 @@ describe('S3 routing', () => {
     const registry = buildOperationRegistry();
     assert.ok(registry.size >= 12);
     for (const spec of registry.values()) {
+      if (spec.access === 'anonymous') continue; // the CORS preflight only; see the next test
       const checks = spec.authorize({ bucket: 'b', key: 'k', query: new Map(), headers: {} });
       assert.ok(checks.length > 0, `${spec.name} declares checks`);
       for (const check of checks) assert.match(check.action, /^s3:[A-Za-z]+$/);
     }
+  });
+
+  it('lets only OptionsPreflight be anonymous and only PostObject authenticate from its form', () => {
+    const registry = buildOperationRegistry();
+    const exceptions = [...registry.values()].filter((s) => (s.access ?? 'signed') !== 'signed').map((s) => `${s.name}:${s.access}`);
+    assert.deepEqual(exceptions.sort(), ['OptionsPreflight:anonymous', 'PostObject:post-form']);
+    const handle = async () => ({});
+    assert.throws(() => buildOperationRegistry([{ name: 'GetObject', access: 'anonymous', needsBucket: true, authorize: () => [], handle }]));
+    assert.throws(() => buildOperationRegistry([{ name: 'PutObject', access: 'post-form', needsBucket: true, authorize: () => [], handle }]));
+    assert.throws(() => buildOperationRegistry([{ name: 'PostObject', access: 'anonymous', needsBucket: true, authorize: () => [], handle }]));
   });
 
   it('refuses to register an operation that no route reaches', () => {

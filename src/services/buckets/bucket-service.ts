@@ -1,7 +1,15 @@
 /** Bucket use cases: create, look up, list, delete. Storage conditions become AppErrors here. */
 import { AppError, type Clock } from '../../core/index.js';
-import { assertBucketNameNotReserved, assertValidBucketName } from '../../domain/index.js';
-import { RECORD_FORMAT_VERSION, StorageError, type BucketRecord, type MetadataStore } from '../../storage/ports.js';
+import { assertBucketNameNotReserved, assertValidBucketName, type VersioningStatus } from '../../domain/index.js';
+import { RECORD_FORMAT_VERSION, StorageError, type BucketCorsRule, type BucketRecord, type MetadataStore, type StoredTag } from '../../storage/ports.js';
+
+export interface BucketPageQuery {
+  prefix: string;
+  /** Exclusive: the last name of the previous page, '' for the first. */
+  after: string;
+  region: string | undefined;
+  limit: number;
+}
 
 export interface BucketServiceDeps {
   store: MetadataStore;
@@ -54,12 +62,68 @@ export class BucketService {
     return bucket;
   }
 
+  /**
+   * PutBucketVersioning: Enabled or Suspended, never back to Unversioned (the type has no such
+   * value). Setting the current state again is a no-op.
+   */
+  async setVersioning(name: string, status: VersioningStatus): Promise<BucketRecord> {
+    const bucket = await this.getBucket(name);
+    if (bucket.versioning === status) return bucket;
+    const updated: BucketRecord = { ...bucket, versioning: status };
+    try {
+      await this.#store.updateBucket(updated);
+    } catch (error) {
+      if (error instanceof StorageError && error.code === 'NotFound') throw new AppError('NoSuchBucket', { message: 'The specified bucket does not exist' });
+      throw error;
+    }
+    return updated;
+  }
+
+  /** PutBucketCors (rules already validated) and DeleteBucketCors (undefined). */
+  async setCors(name: string, cors: BucketCorsRule[] | undefined): Promise<void> {
+    const bucket = await this.getBucket(name);
+    const { cors: _previous, ...rest } = bucket;
+    const updated: BucketRecord = cors === undefined ? rest : { ...rest, cors };
+    try {
+      await this.#store.updateBucket(updated);
+    } catch (error) {
+      if (error instanceof StorageError && error.code === 'NotFound') throw new AppError('NoSuchBucket', { message: 'The specified bucket does not exist' });
+      throw error;
+    }
+  }
+
   async findBucket(name: string): Promise<BucketRecord | undefined> {
     return this.#store.getBucket(name);
   }
 
   async listBuckets(): Promise<BucketRecord[]> {
     return this.#store.listBuckets();
+  }
+
+  /** PutBucketTagging (tags validated and sorted) and DeleteBucketTagging (empty). */
+  async setBucketTags(name: string, tags: readonly StoredTag[]): Promise<void> {
+    const bucket = await this.getBucket(name);
+    const { tags: _previous, ...rest } = bucket;
+    const updated: BucketRecord = tags.length === 0 ? rest : { ...rest, tags: [...tags] };
+    try {
+      await this.#store.updateBucket(updated);
+    } catch (error) {
+      if (error instanceof StorageError && error.code === 'NotFound') throw new AppError('NoSuchBucket', { message: 'The specified bucket does not exist' });
+      throw error;
+    }
+  }
+
+  /**
+   * ListBuckets with max-buckets / continuation-token / prefix / bucket-region: names after
+   * `after` in byte order. Filters the store's full list (bounded by the bucket quota).
+   */
+  async listBucketsPage(query: BucketPageQuery): Promise<{ buckets: BucketRecord[]; nextAfter: string | undefined }> {
+    const matching = (await this.#store.listBuckets()).filter(
+      (b) => b.name.startsWith(query.prefix) && b.name > query.after && (query.region === undefined || b.region === query.region),
+    );
+    const buckets = matching.slice(0, query.limit);
+    const nextAfter = matching.length > query.limit ? buckets.at(-1)?.name : undefined;
+    return { buckets, nextAfter };
   }
 
   async deleteBucket(name: string): Promise<void> {

@@ -1,2 +1,2 @@
 export { BucketService } from './bucket-service.js';
-export type { BucketServiceDeps } from './bucket-service.js';
+export type { BucketPageQuery, BucketServiceDeps } from './bucket-service.js';

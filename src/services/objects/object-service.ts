@@ -1,25 +1,32 @@
 /**
- * Object use cases for the unversioned foundation: put (inline or blob), get, head, delete.
+ * Object use cases: put (inline or blob), get, head, delete, list versions, with S3 versioning.
  * Ordering that keeps acknowledged data safe: bytes durable first (blob commit fsyncs),
  * then the metadata commit, then removal of what the write replaced.
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, type Clock } from '../../core/index.js';
-import { assertUserMetadataSize, assertValidObjectKey } from '../../domain/index.js';
+import { assertUserMetadataSize, assertValidObjectKey, assertValidVersionId, NULL_VERSION_ID, versionIdForWrite } from '../../domain/index.js';
 import {
   RECORD_FORMAT_VERSION,
   StorageError,
   type BlobStore,
+  type BucketRecord,
   type ByteRange,
   type ListObjectsPage,
   type ListObjectsQuery,
+  type ListObjectVersionsPage,
+  type ListObjectVersionsQuery,
   type MetadataStore,
   type ObjectChecksum,
   type ObjectData,
   type ObjectVersionRecord,
+  type StoredTag,
 } from '../../storage/ports.js';
 import { BodyTap, BufferSink } from './body-tap.js';
+import { blobIdsOf, openParts } from './part-data.js';
+import { deleteMarkerRecord, type DeleteOutcome } from './versioning.js';
+import { evaluateDeleteConditions, evaluateExpectation, withExpectation, type DeleteConditions, type WriteExpectation } from './conditions.js';
 
 export const MAX_PUT_OBJECT_BYTES = 5 * 1024 ** 3;
 export const INLINE_THRESHOLD_BYTES = 128 * 1024;
@@ -38,6 +45,10 @@ export interface PutObjectInput {
   contentMd5: string | undefined;
   /** Runs after the whole body was read and before anything is committed: verifies checksums. */
   afterBody?: () => ObjectChecksum | undefined;
+  /** x-amz-tagging (validated, sorted); empty or undefined for none. */
+  tags?: StoredTag[];
+  /** If-None-Match: * / If-Match: checked before the body is read and again at the commit. */
+  expect?: WriteExpectation;
 }
 
 export interface ObjectServiceDeps {
@@ -67,13 +78,16 @@ export class ObjectService {
     if (input.size !== undefined && input.size > MAX_PUT_OBJECT_BYTES) {
       throw new AppError('EntityTooLarge', { message: 'Your proposed upload exceeds the maximum allowed size', fields: { MaxSizeAllowed: String(MAX_PUT_OBJECT_BYTES) } });
     }
+    if (input.expect) evaluateExpectation(await this.#store.getObjectVersion(input.bucket, input.key), input.expect);
     const { data, blobId, digest } = await this.#storeBody(input);
     try {
+      // The versioning state is read once the body is stored, as close to the commit as possible.
+      const versioning = (await this.#bucket(input.bucket)).versioning;
       const record: ObjectVersionRecord = {
         formatVersion: RECORD_FORMAT_VERSION,
         bucket: input.bucket,
         key: input.key,
-        versionId: 'null',
+        versionId: versionIdForWrite(versioning),
         isLatest: true,
         isDeleteMarker: false,
         size: digest.size,
@@ -86,8 +100,11 @@ export class ObjectService {
         data,
         partSizes: undefined,
         storageClass: input.storageClass,
+        ...(input.tags && input.tags.length > 0 ? { tags: input.tags } : {}),
       };
-      const { removed } = await this.#store.putObjectVersion(record);
+      const { removed } = await withExpectation(this.#store, input, input.expect, () =>
+        this.#store.putObjectVersion(record, input.expect ? { expect: input.expect } : undefined),
+      );
       await this.#removeData(removed);
       return record;
     } catch (error) {
@@ -125,13 +142,17 @@ export class ObjectService {
   /** The latest version, or the given one; NoSuchKey / NoSuchVersion otherwise. */
   async getObjectRecord(bucket: string, key: string, versionId?: string): Promise<ObjectVersionRecord> {
     assertValidObjectKey(key);
+    if (versionId !== undefined) assertValidVersionId(versionId);
     const record = await this.#store.getObjectVersion(bucket, key, versionId);
     if (!record) {
       if (versionId !== undefined) throw new AppError('NoSuchVersion', { message: 'The specified version does not exist.' });
       throw new AppError('NoSuchKey', { message: 'The specified key does not exist.' });
     }
     if (record.isDeleteMarker && versionId === undefined) {
-      throw new AppError('NoSuchKey', { message: 'The specified key does not exist.', headers: { 'x-amz-delete-marker': 'true' } });
+      throw new AppError('NoSuchKey', {
+        message: 'The specified key does not exist.',
+        headers: { 'x-amz-delete-marker': 'true', 'x-amz-version-id': record.versionId },
+      });
     }
     return record;
   }
@@ -144,10 +165,11 @@ export class ObjectService {
       return Readable.from([bytes]);
     }
     try {
+      if (data.kind === 'parts') return await openParts(this.#blobs, data.parts, range);
       return await this.#blobs.read(data.blobId, range);
     } catch (error) {
       if (error instanceof StorageError && error.code === 'NotFound') {
-        throw new AppError('StorageCorrupt', { details: { bucket: record.bucket, blobId: data.blobId } });
+        throw new AppError('StorageCorrupt', { details: { bucket: record.bucket, key: record.key, versionId: record.versionId } });
       }
       throw error;
     }
@@ -157,17 +179,74 @@ export class ObjectService {
     return this.#store.listObjects(query);
   }
 
-  /** Unversioned delete: removes the 'null' version if there is one. Idempotent, as in S3. */
-  async deleteObject(bucket: string, key: string, versionId?: string): Promise<ObjectVersionRecord | undefined> {
+  async listObjectVersions(query: ListObjectVersionsQuery): Promise<ListObjectVersionsPage> {
+    return this.#store.listObjectVersions(query);
+  }
+
+  /**
+   * DeleteObject as S3 defines it. With a version id: that version (or delete marker) is removed
+   * for good and the next newest becomes current; a version that does not exist is no error.
+   * Without: Unversioned removes the null version; Enabled adds a delete marker with a new id;
+   * Suspended replaces the null version with a null delete marker.
+   */
+  async deleteObject(bucket: string, key: string, versionId?: string, expect?: { latestEtag?: string }): Promise<DeleteOutcome> {
     assertValidObjectKey(key);
-    const removed = await this.#store.deleteObjectVersion(bucket, key, versionId ?? 'null');
-    if (removed) await this.#removeData([removed]);
-    return removed;
+    const options = expect ? { expect } : undefined;
+    if (versionId !== undefined) {
+      assertValidVersionId(versionId);
+      const removed = await this.#store.deleteObjectVersion(bucket, key, versionId, options);
+      if (removed) await this.#removeData([removed]);
+      return { versionId, deleteMarker: removed?.isDeleteMarker ?? false };
+    }
+    const { versioning } = await this.#bucket(bucket);
+    if (versioning === 'Unversioned') {
+      const removed = await this.#store.deleteObjectVersion(bucket, key, NULL_VERSION_ID, options);
+      if (removed) await this.#removeData([removed]);
+      return { versionId: undefined, deleteMarker: false };
+    }
+    const marker = deleteMarkerRecord(bucket, key, versionIdForWrite(versioning), this.#clock.now());
+    const { removed } = await this.#store.putObjectVersion(marker, options);
+    await this.#removeData(removed);
+    return { versionId: marker.versionId, deleteMarker: true };
+  }
+
+  /**
+   * DeleteObject with If-Match / x-amz-if-match-size / x-amz-if-match-last-modified-time:
+   * evaluated on the current version (as S3 does, also when a version id is given), then the
+   * delete is pinned to that version's ETag inside the store's transaction.
+   */
+  async deleteObjectIf(bucket: string, key: string, versionId: string | undefined, conditions: DeleteConditions): Promise<DeleteOutcome> {
+    assertValidObjectKey(key);
+    const expect = evaluateDeleteConditions(await this.#store.getObjectVersion(bucket, key), conditions);
+    return withExpectation(this.#store, { bucket, key }, expect, () => this.deleteObject(bucket, key, versionId, expect));
+  }
+
+  /** PutObjectTagging / DeleteObjectTagging: replaces one version's tag set (empty removes it). */
+  async replaceObjectTags(record: ObjectVersionRecord, tags: readonly StoredTag[], byVersionId: boolean): Promise<ObjectVersionRecord> {
+    const { tags: _previous, ...rest } = record;
+    const updated: ObjectVersionRecord = tags.length > 0 ? { ...rest, tags: [...tags] } : rest;
+    try {
+      await this.#store.updateObjectMetadata(updated);
+    } catch (error) {
+      if (error instanceof StorageError && error.code === 'NotFound') {
+        // Deleted or replaced since it was read.
+        if (byVersionId) throw new AppError('NoSuchVersion', { message: 'The specified version does not exist.' });
+        throw new AppError('NoSuchKey', { message: 'The specified key does not exist.' });
+      }
+      throw error;
+    }
+    return updated;
+  }
+
+  async #bucket(name: string): Promise<BucketRecord> {
+    const bucket = await this.#store.getBucket(name);
+    if (!bucket) throw new AppError('NoSuchBucket', { message: 'The specified bucket does not exist' });
+    return bucket;
   }
 
   async #removeData(records: ObjectVersionRecord[]): Promise<void> {
     for (const record of records) {
-      if (record.data.kind === 'blob') await this.#blobs.delete(record.data.blobId).catch(() => undefined);
+      for (const blobId of blobIdsOf(record.data)) await this.#blobs.delete(blobId).catch(() => undefined);
     }
   }
 }

@@ -27,6 +27,19 @@ export function bucketCases(current: () => MetadataStoreHarness): void {
     await assertStorageError(store.updateBucket(bucketRecord('missing')), 'NotFound');
   });
 
+  it('stores CORS rules with updateBucket and removes them again', async () => {
+    const { store } = current();
+    await store.createBucket(bucketRecord('photos'));
+    const cors = [
+      { id: 'r1', allowedOrigins: ['https://*.example'], allowedMethods: ['GET', 'PUT'], allowedHeaders: ['*'], exposeHeaders: ['ETag'], maxAgeSeconds: 60 },
+      { allowedOrigins: ['*'], allowedMethods: ['HEAD'], allowedHeaders: [], exposeHeaders: [] },
+    ];
+    await store.updateBucket({ ...bucketRecord('photos'), cors });
+    assert.deepEqual((await store.getBucket('photos'))?.cors, cors);
+    await store.updateBucket(bucketRecord('photos'));
+    assert.equal((await store.getBucket('photos'))?.cors, undefined);
+  });
+
   it('returns undefined for a bucket that does not exist', async () => {
     assert.equal(await current().store.getBucket('missing'), undefined);
   });

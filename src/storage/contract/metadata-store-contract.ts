@@ -5,8 +5,11 @@
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { MetadataStoreFactory, MetadataStoreHarness } from './harness.js';
 import { bucketCases } from './metadata-buckets.js';
+import { conditionCases } from './metadata-conditions.js';
 import { listingCases } from './metadata-listing.js';
 import { versionCases } from './metadata-versions.js';
+import { uploadCases } from './metadata-uploads.js';
+import { versionListingCases } from './metadata-version-listing.js';
 
 export function runMetadataStoreContract(name: string, factory: MetadataStoreFactory): void {
   describe(`${name} (MetadataStore contract)`, () => {
@@ -25,5 +28,8 @@ export function runMetadataStoreContract(name: string, factory: MetadataStoreFac
     describe('buckets', () => bucketCases(current));
     describe('object versions', () => versionCases(current));
     describe('listing', () => listingCases(current));
+    describe('multipart uploads', () => uploadCases(current));
+    describe('version listing', () => versionListingCases(current));
+    describe('conditional writes and tags', () => conditionCases(current));
   });
 }

@@ -7,12 +7,14 @@
 import {
   RECORD_FORMAT_VERSION,
   StorageError,
+  type BucketCorsRule,
   type BucketRecord,
   type ObjectChecksum,
   type ObjectData,
   type ObjectDataLocation,
   type ObjectVersionRecord,
   type ObjectVersionSummary,
+  type StoredTag,
   type VersioningState,
 } from '../ports.js';
 import type { ObjectRow, ObjectSummaryRow } from './schema.js';
@@ -24,6 +26,10 @@ interface StoredBucketV1 {
   createdAt: string;
   versioning: VersioningState;
   objectLockEnabled: boolean;
+  /** Added within format 1 as an optional field: records written before it have no CORS rules. */
+  cors?: BucketCorsRule[];
+  /** Added within format 1 as an optional field: [key, value] pairs sorted by key. */
+  tags?: Array<[string, string]>;
 }
 
 interface StoredObjectV1 {
@@ -36,8 +42,12 @@ interface StoredObjectV1 {
   checksum?: ObjectChecksum;
   dataCrc32: string;
   dataKind: ObjectData['kind'];
+  /** dataKind 'parts': [blobId, size] of each part blob, in order. */
+  dataParts?: Array<[string, number]>;
   partSizes?: number[];
   storageClass: string;
+  /** Added within format 1 as an optional field (records written before it have no tags): [key, value] pairs sorted by key. */
+  tags?: Array<[string, string]>;
 }
 
 export interface EncodedObject {
@@ -59,6 +69,8 @@ export function encodeBucket(bucket: BucketRecord): { name: string; record: stri
     createdAt,
     versioning: bucket.versioning,
     objectLockEnabled: bucket.objectLockEnabled,
+    ...(bucket.cors ? { cors: bucket.cors } : {}),
+    ...(bucket.tags ? { tags: encodeTags(bucket.tags) } : {}),
   };
   return { name: bucket.name, record: JSON.stringify(stored), created_at: createdAt };
 }
@@ -73,6 +85,8 @@ export function decodeBucket(name: string, json: string): BucketRecord {
     createdAt: parseDate(stored.createdAt, name),
     versioning: stored.versioning,
     objectLockEnabled: stored.objectLockEnabled,
+    ...(stored.cors ? { cors: stored.cors } : {}),
+    ...(stored.tags ? { tags: decodeTags(stored.tags, name) } : {}),
   };
 }
 
@@ -87,8 +101,10 @@ export function encodeObject(record: ObjectVersionRecord): EncodedObject {
     ...(record.checksum ? { checksum: record.checksum } : {}),
     dataCrc32: record.dataCrc32,
     dataKind: record.data.kind,
+    ...(record.data.kind === 'parts' ? { dataParts: record.data.parts.map((p): [string, number] => [p.blobId, p.size]) } : {}),
     ...(record.partSizes ? { partSizes: record.partSizes } : {}),
     storageClass: record.storageClass,
+    ...(record.tags ? { tags: encodeTags(record.tags) } : {}),
   };
   return {
     bucket: record.bucket,
@@ -103,13 +119,13 @@ export function encodeObject(record: ObjectVersionRecord): EncodedObject {
 
 export function decodeObject(row: ObjectRow): ObjectVersionRecord {
   const { fields, stored, where } = decodeObjectFields(row);
-  return { ...fields, data: decodeData(stored.dataKind, row, where) };
+  return { ...fields, data: decodeData(stored, row, where) };
 }
 
 /** A listing entry: the same record without inline bytes (the listing never selects them). */
 export function decodeObjectSummary(row: ObjectSummaryRow): ObjectVersionSummary {
   const { fields, stored, where } = decodeObjectFields(row);
-  return { ...fields, data: decodeLocation(stored.dataKind, row, where) };
+  return { ...fields, data: decodeLocation(stored, row, where) };
 }
 
 function decodeObjectFields(row: ObjectSummaryRow) {
@@ -131,22 +147,36 @@ function decodeObjectFields(row: ObjectSummaryRow) {
     dataCrc32: stored.dataCrc32,
     partSizes: stored.partSizes,
     storageClass: stored.storageClass,
+    ...(stored.tags ? { tags: decodeTags(stored.tags, where) } : {}),
   };
   return { fields, stored, where };
 }
 
-function decodeData(kind: ObjectData['kind'], row: ObjectRow, where: string): ObjectData {
-  if (kind === 'inline' && row.inline_data !== null) return { kind: 'inline', bytes: row.inline_data };
-  const location = decodeLocation(kind, row, where);
+function decodeData(stored: StoredObjectV1, row: ObjectRow, where: string): ObjectData {
+  if (stored.dataKind === 'inline' && row.inline_data !== null) return { kind: 'inline', bytes: row.inline_data };
+  const location = decodeLocation(stored, row, where);
   if (location.kind === 'inline') throw new StorageError('Corrupt', `${where}: inline data is missing`);
   return location;
 }
 
-function decodeLocation(kind: ObjectData['kind'], row: ObjectSummaryRow, where: string): ObjectDataLocation {
+function decodeLocation(stored: StoredObjectV1, row: ObjectSummaryRow, where: string): ObjectDataLocation {
+  const kind = stored.dataKind;
   if (kind === 'inline') return { kind: 'inline' };
+  if (kind === 'parts' && Array.isArray(stored.dataParts)) return { kind: 'parts', parts: stored.dataParts.map(([blobId, size]) => ({ blobId, size })) };
   if (kind === 'blob' && row.blob_id !== null) return { kind: 'blob', blobId: row.blob_id };
   if (kind === 'none') return { kind: 'none' };
   throw new StorageError('Corrupt', `${where}: data columns do not match data kind ${String(kind)}`);
+}
+
+function encodeTags(tags: readonly StoredTag[]): Array<[string, string]> {
+  return tags.map((t): [string, string] => [t.key, t.value]);
+}
+
+function decodeTags(stored: unknown, where: string): StoredTag[] {
+  if (!Array.isArray(stored) || !stored.every((t) => Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && typeof t[1] === 'string')) {
+    throw new StorageError('Corrupt', `${where}: tags are not [key, value] pairs`);
+  }
+  return (stored as Array<[string, string]>).map(([key, value]) => ({ key, value }));
 }
 
 function parseVersioned(json: string, where: string): { formatVersion: unknown } {

@@ -6,3 +6,4 @@ export { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 export { compareUtf8, prefixUpperBound, commonPrefixOf } from './key-range.js';
 export { buildQueries } from './queries.js';
 export type { StoreQueries } from './queries.js';
+export { encodeObject } from './codec.js';

@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import { StorageError } from '../ports.js';
 import type { CofferSchema, SqlDialectProfile } from './schema.js';
+import { createUploadTables } from './uploads-schema.js';
 
 export interface Migration {
   version: number;
@@ -50,6 +51,11 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
       await db.insertInto('store_counters').values({ name: 'object_seq', value: 0 }).execute();
     },
+  },
+  {
+    // Multipart uploads, their parts, and the part blobs of completed objects.
+    version: 2,
+    up: (db, profile) => createUploadTables(db, profile),
   },
 ];
 

@@ -4,6 +4,7 @@
  */
 import type { ColumnDefinitionBuilder } from 'kysely';
 import type { StorageError } from '../ports.js';
+import type { MultipartPartsTable, MultipartUploadsTable, ObjectPartsTable } from './uploads-schema.js';
 
 export interface SchemaMigrationsTable {
   version: number;
@@ -42,6 +43,9 @@ export interface CofferSchema {
   buckets: BucketsTable;
   objects: ObjectsTable;
   store_counters: StoreCountersTable;
+  multipart_uploads: MultipartUploadsTable;
+  multipart_parts: MultipartPartsTable;
+  object_parts: ObjectPartsTable;
 }
 
 /** The row shape that listing queries select: everything but the inline bytes. */

@@ -8,16 +8,23 @@ import {
   type BucketRecord,
   type ListObjectsPage,
   type ListObjectsQuery,
+  type ListObjectVersionsPage,
+  type ListObjectVersionsQuery,
   type MetadataStore,
   type ObjectVersionRecord,
+  type DeleteVersionOptions,
+  type PutVersionOptions,
   type PutVersionResult,
 } from '../ports.js';
 import { decodeBucket, decodeObject, decodeObjectSummary, encodeBucket, encodeObject } from './codec.js';
+import { checkLatest, isSameVersion } from './expectations.js';
 import { collectListing, type KeyBound } from './listing.js';
 import { migrate } from './migrations.js';
 import type { DirectReader, PreparedQuery } from './prepared.js';
 import { buildQueries, referencedBlobsQuery, type StoreQueries } from './queries.js';
 import type { CofferSchema, ObjectSummaryRow, SqlDialectProfile } from './schema.js';
+import { SqlUploadStore } from './upload-store.js';
+import { buildVersionQueries, collectVersions, versionFetcher, versionStart, type VersionQueries } from './version-listing.js';
 
 export interface SqlMetadataStoreOptions {
   /** Fast path for single-row reads (getObjectVersion, getBucket); see DirectReader. */
@@ -45,12 +52,16 @@ class SqlMetadataStore implements MetadataStore {
   readonly #profile: SqlDialectProfile;
   readonly #options: SqlMetadataStoreOptions;
   readonly #q: StoreQueries;
+  readonly #vq: VersionQueries;
+  readonly uploads: SqlUploadStore;
 
   constructor(db: Kysely<CofferSchema>, profile: SqlDialectProfile, options: SqlMetadataStoreOptions) {
     this.#db = db;
     this.#profile = profile;
     this.#options = options;
     this.#q = buildQueries(db);
+    this.#vq = buildVersionQueries(db);
+    this.uploads = new SqlUploadStore(db, (fn) => this.write(fn), (fn) => this.guard(fn));
   }
 
   async createBucket(bucket: BucketRecord): Promise<void> {
@@ -86,16 +97,20 @@ class SqlMetadataStore implements MetadataStore {
 
   async updateObjectMetadata(record: ObjectVersionRecord): Promise<void> {
     const encoded = encodeObject(record);
-    const result = await this.guard(() =>
-      this.#q.updateObjectRecord.execute(this.#db, { bucket: record.bucket, key: record.key, version: record.versionId, record: encoded.record }),
-    );
-    if (Number(result.numAffectedRows ?? 0n) === 0) throw new StorageError('NotFound', `version ${record.versionId} does not exist`);
+    const ids = { bucket: record.bucket, key: record.key, version: record.versionId };
+    await this.write(async (trx) => {
+      // A 'null' version replaced since `record` was read keeps its id: never graft old fields onto it.
+      const row = (await this.#q.getVersion.execute(trx, ids)).rows[0];
+      if (!row || !isSameVersion(decodeObject(row), record)) throw new StorageError('NotFound', `version ${record.versionId} does not exist`);
+      await this.#q.updateObjectRecord.execute(trx, { ...ids, record: encoded.record });
+    });
   }
 
-  async putObjectVersion(record: ObjectVersionRecord): Promise<PutVersionResult> {
+  async putObjectVersion(record: ObjectVersionRecord, options?: PutVersionOptions): Promise<PutVersionResult> {
     const encoded = encodeObject(record);
     const ids = { bucket: record.bucket, key: record.key };
     return this.write(async (trx) => {
+      if (options?.expect) checkLatest((await this.#q.getLatest.execute(trx, ids)).rows[0], options.expect, record.key);
       const removed: ObjectVersionRecord[] = [];
       if (record.versionId === 'null') {
         const existing = (await this.#q.getVersion.execute(trx, { ...ids, version: 'null' })).rows[0];
@@ -107,7 +122,8 @@ class SqlMetadataStore implements MetadataStore {
       const seq = Number((await this.#q.nextSeq.execute(trx, {})).rows[0]?.value);
       await this.#q.demoteLatest.execute(trx, ids);
       await this.#q.insertObject.execute(trx, { ...encoded, seq });
-      return { removed };
+      const releasedBlobIds = await this.uploads.applyToPutVersion(trx, record, options);
+      return releasedBlobIds ? { removed, releasedBlobIds } : { removed };
     });
   }
 
@@ -120,9 +136,10 @@ class SqlMetadataStore implements MetadataStore {
     return row ? decodeObject(row) : undefined;
   }
 
-  async deleteObjectVersion(bucket: string, key: string, versionId: string): Promise<ObjectVersionRecord | undefined> {
+  async deleteObjectVersion(bucket: string, key: string, versionId: string, options?: DeleteVersionOptions): Promise<ObjectVersionRecord | undefined> {
     const ids = { bucket, key };
     return this.write(async (trx) => {
+      if (options?.expect) checkLatest((await this.#q.getLatest.execute(trx, ids)).rows[0], options.expect, key);
       const row = (await this.#q.getVersion.execute(trx, { ...ids, version: versionId })).rows[0];
       if (!row) return undefined;
       const removed = decodeObject(row);
@@ -159,12 +176,41 @@ class SqlMetadataStore implements MetadataStore {
     return page;
   }
 
+  async listObjectVersions(query: ListObjectVersionsQuery): Promise<ListObjectVersionsPage> {
+    const run = async <R, P extends string>(prepared: PreparedQuery<R, P>, values: Readonly<Record<P, unknown>>): Promise<R[]> => {
+      const { rows } = await this.guard(() => prepared.execute(this.#db, values));
+      this.#options.onListingRows?.(rows.length);
+      return rows;
+    };
+    let markerSeq: number | undefined;
+    if (query.keyMarker !== '' && query.versionIdMarker !== '') {
+      const row = (await this.#read(this.#vq.seqOf, { bucket: query.bucket, key: query.keyMarker, version: query.versionIdMarker }))[0];
+      markerSeq = row ? Number(row.seq) : undefined;
+    }
+    const fetch = versionFetcher(this.#vq, run, query.bucket);
+    const { entries, isTruncated } = await collectVersions(fetch, query, versionStart(query, markerSeq));
+    const page: ListObjectVersionsPage = { versions: [], commonPrefixes: [], isTruncated, nextKeyMarker: undefined, nextVersionIdMarker: undefined };
+    for (const entry of entries) {
+      if (entry.kind === 'version') {
+        page.versions.push(decodeObjectSummary(entry.row));
+        page.nextKeyMarker = entry.row.key;
+        page.nextVersionIdMarker = entry.row.version_id;
+      } else {
+        page.commonPrefixes.push(entry.prefix);
+        page.nextKeyMarker = entry.prefix;
+        page.nextVersionIdMarker = undefined;
+      }
+    }
+    return page;
+  }
+
   async referencedBlobIds(blobIds: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (let i = 0; i < blobIds.length; i += REFERENCE_BATCH) {
       const ids = blobIds.slice(i, i + REFERENCE_BATCH);
       const rows = await this.guard(() => referencedBlobsQuery(this.#db, ids).execute());
       for (const row of rows) if (row.blob_id !== null) found.add(row.blob_id);
+      for (const id of await this.uploads.referencedPartBlobs(ids)) found.add(id);
     }
     return found;
   }

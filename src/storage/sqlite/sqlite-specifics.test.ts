@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { StorageError } from '../ports.js';
-import { buildQueries, SCHEMA_VERSION, type CofferSchema } from '../sql/index.js';
+import { buildQueries, MIGRATIONS, SCHEMA_VERSION, type CofferSchema } from '../sql/index.js';
 import { openSqliteMetadataStore } from './index.js';
 
 describe('SQLite metadata store on disk', () => {
@@ -24,7 +24,7 @@ describe('SQLite metadata store on disk', () => {
     const raw = new BetterSqlite3(path, { readonly: true });
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-      assert.deepEqual(raw.prepare('select version from schema_migrations order by version').pluck().all(), [SCHEMA_VERSION]);
+      assert.deepEqual(raw.prepare('select version from schema_migrations order by version').pluck().all(), MIGRATIONS.map((m) => m.version));
     } finally {
       raw.close();
     }

@@ -1,4 +1,6 @@
 export { authenticate } from './authenticate.js';
+export { authenticatePostPolicy } from './post-policy-auth.js';
+export type { PostPolicyAuthentication, PostPolicyCredentials } from './post-policy-auth.js';
 export { SigningKeyCache, deriveSigningKey } from './signing-key.js';
 export { canonicalUri, canonicalQuery, parseQuery, percentDecode, uriEncode } from './uri-encoding.js';
 export type { QueryParam } from './uri-encoding.js';

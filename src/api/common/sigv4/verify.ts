@@ -37,7 +37,7 @@ function constantTimeEqualStrings(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
-function checkToken(credential: SigningCredential, sent: string | undefined): void {
+export function checkToken(credential: SigningCredential, sent: string | undefined): void {
   const expected = credential.sessionToken?.reveal();
   if (expected === undefined && sent === undefined) return;
   if (expected !== undefined && sent !== undefined && constantTimeEqualStrings(expected, sent)) return;

@@ -38,6 +38,13 @@ function renderValue(name: string, value: XmlValue, out: string[]): void {
   }
 }
 
+/** One element (or, for an array, repeated elements) without a document around it. */
+export function xmlFragment(name: string, value: XmlValue): string {
+  const out: string[] = [];
+  renderValue(name, value, out);
+  return out.join('');
+}
+
 /** `<?xml …?><Root xmlns="…">…</Root>`; arrays repeat the element, undefined omits it. */
 export function buildXml(root: string, body: XmlNode, xmlns: string | null = S3_XMLNS): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n', xmlns ? `<${root} xmlns="${xmlns}">` : `<${root}>`];

@@ -1,4 +1,4 @@
-/** ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation. */
+/** CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation. */
 import { AppError } from '../../../core/index.js';
 import { buildXml, child, escapeXml, parseXml, S3_XMLNS } from '../../common/xml/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
@@ -8,20 +8,6 @@ const bucketCheck = (action: string) => (route: { bucket: string | undefined }) 
 export function ownerXml(ctx: OperationContext): { ID: string; DisplayName: string } {
   return { ID: ctx.principal?.canonicalId ?? '', DisplayName: ctx.principal?.displayName ?? '' };
 }
-
-export const ListBuckets = defineOperation({
-  name: 'ListBuckets',
-  needsBucket: false,
-  authorize: () => [{ action: 's3:ListAllMyBuckets' }],
-  handle: async (ctx) => {
-    const buckets = await ctx.services.buckets.listBuckets();
-    const body = buildXml('ListAllMyBucketsResult', {
-      Owner: ownerXml(ctx),
-      Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: b.createdAt })) },
-    });
-    return { body };
-  },
-});
 
 const CANNED_OK = new Set(['private', 'bucket-owner-full-control']);
 

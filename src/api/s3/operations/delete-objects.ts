@@ -1,10 +1,13 @@
 /** DeleteObject and DeleteObjects (≤ 1000 keys, quiet mode, Content-MD5 or checksum required). */
 import { createHash } from 'node:crypto';
 import { AppError, isAppError } from '../../../core/index.js';
+import { isValidVersionId } from '../../../domain/index.js';
+import type { DeleteOutcome } from '../../../services/index.js';
 import { buildXml, child, children, parseXml } from '../../common/xml/index.js';
 import { APP_TO_S3, S3_ERRORS } from '../errors/index.js';
 import { defineOperation } from '../operation.js';
 import { contentMd5Of } from './put-object.js';
+import { deleteConditionsOf } from './write-conditions.js';
 
 export const DeleteObject = defineOperation({
   name: 'DeleteObject',
@@ -13,11 +16,26 @@ export const DeleteObject = defineOperation({
     { action: route.query.has('versionId') ? 's3:DeleteObjectVersion' : 's3:DeleteObject', bucket: route.bucket, key: route.key },
   ],
   handle: async (ctx) => {
-    const versionId = ctx.query.get('versionId');
-    await ctx.services.objects.deleteObject(ctx.bucket as string, ctx.key as string, versionId);
-    return { status: 204, headers: versionId !== undefined ? { 'x-amz-version-id': versionId } : undefined };
+    const conditions = deleteConditionsOf(ctx.headers);
+    const outcome = conditions
+      ? await ctx.services.objects.deleteObjectIf(ctx.bucket as string, ctx.key as string, ctx.query.get('versionId'), conditions)
+      : await ctx.services.objects.deleteObject(ctx.bucket as string, ctx.key as string, ctx.query.get('versionId'));
+    return {
+      status: 204,
+      headers: { 'x-amz-version-id': outcome.versionId, 'x-amz-delete-marker': outcome.deleteMarker ? 'true' : undefined },
+    };
   },
 });
+
+/** A Deleted entry: VersionId echoes the request; DeleteMarkerVersionId names a created or removed marker. */
+function deletedEntry(target: { key: string; versionId: string | undefined }, outcome: DeleteOutcome): Record<string, string | boolean | undefined> {
+  return {
+    Key: target.key,
+    VersionId: target.versionId,
+    DeleteMarker: outcome.deleteMarker ? true : undefined,
+    DeleteMarkerVersionId: outcome.deleteMarker ? outcome.versionId : undefined,
+  };
+}
 
 const MAX_DELETE_BODY_BYTES = 4 * 1024 * 1024;
 const MAX_KEYS = 1000;
@@ -46,15 +64,20 @@ export const DeleteObjects = defineOperation({
       if (!key) throw new AppError('MalformedXML');
       return { key: key.text, versionId: child(o, 'VersionId')?.text };
     });
-    const deleted: Array<Record<string, string | undefined>> = [];
-    const errors: Array<Record<string, string>> = [];
+    const deleted: Array<Record<string, string | boolean | undefined>> = [];
+    const errors: Array<Record<string, string | undefined>> = [];
     for (const target of targets) {
+      // S3 answers a version id it could never have issued with NoSuchVersion for that entry.
+      if (target.versionId !== undefined && !isValidVersionId(target.versionId)) {
+        errors.push({ Key: target.key, VersionId: target.versionId, Code: 'NoSuchVersion', Message: S3_ERRORS.NoSuchVersion[1] });
+        continue;
+      }
       try {
-        await ctx.services.objects.deleteObject(ctx.bucket as string, target.key, target.versionId);
-        if (!quiet) deleted.push({ Key: target.key, VersionId: target.versionId });
+        const outcome = await ctx.services.objects.deleteObject(ctx.bucket as string, target.key, target.versionId);
+        if (!quiet) deleted.push(deletedEntry(target, outcome));
       } catch (error) {
         const code = isAppError(error) ? APP_TO_S3[error.code] : 'InternalError';
-        errors.push({ Key: target.key, Code: code, Message: S3_ERRORS[code][1] });
+        errors.push({ Key: target.key, VersionId: target.versionId, Code: code, Message: S3_ERRORS[code][1] });
       }
     }
     return { body: buildXml('DeleteResult', { Deleted: deleted, Error: errors }) };

@@ -5,6 +5,7 @@ import type { ObjectVersionRecord } from '../../../storage/ports.js';
 import { defineOperation, type OperationContext, type RouteContext, type S3Reply } from '../operation.js';
 import { checksumHeaders, objectHeaders } from './object-headers.js';
 import { checkReadPreconditions } from './preconditions.js';
+import { readVersionIdHeader } from './version-headers.js';
 
 const OVERRIDES: Record<string, string> = {
   'response-content-type': 'content-type',
@@ -45,10 +46,16 @@ async function readObject(ctx: OperationContext, withBody: boolean): Promise<S3R
   const versionId = ctx.query.get('versionId');
   const record = await ctx.services.objects.getObjectRecord(ctx.bucket as string, ctx.key as string, versionId);
   if (record.isDeleteMarker) {
-    throw new AppError('MethodNotAllowed', { headers: { 'x-amz-delete-marker': 'true', 'last-modified': record.lastModified.toUTCString() } });
+    // S3: reading a delete marker by its version id is 405, and the marker may only be deleted.
+    throw new AppError('MethodNotAllowed', {
+      headers: { 'x-amz-delete-marker': 'true', 'x-amz-version-id': record.versionId, 'last-modified': record.lastModified.toUTCString(), allow: 'DELETE' },
+      fields: { Method: withBody ? 'GET' : 'HEAD', ResourceType: 'DeleteMarker' },
+    });
   }
   checkReadPreconditions(ctx.headers, record);
   const headers: Record<string, string | number> = objectHeaders(record);
+  const versionHeader = await readVersionIdHeader(ctx, record);
+  if (versionHeader !== undefined) headers['x-amz-version-id'] = versionHeader;
   const byPart = partRange(ctx, record);
   const range = byPart === 'none' ? resolveRange(ctx.headers.range, record.size) : byPart;
   let status = 200;

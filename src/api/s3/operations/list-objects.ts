@@ -5,14 +5,14 @@ import { buildXml, type XmlNode } from '../../common/xml/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { ownerXml } from './bucket-operations.js';
 
-function maxKeysOf(ctx: OperationContext): number {
+export function maxKeysOf(ctx: OperationContext): number {
   const raw = ctx.query.get('max-keys');
   if (raw === undefined) return 1000;
   if (!/^\d{1,10}$/.test(raw)) throw new AppError('InvalidArgument', { message: 'Provided max-keys not an integer or within integer range', fields: { ArgumentName: 'max-keys', ArgumentValue: raw } });
   return Math.min(Number(raw), 1000);
 }
 
-function encoderOf(ctx: OperationContext): (value: string) => string {
+export function encoderOf(ctx: OperationContext): (value: string) => string {
   const type = ctx.query.get('encoding-type');
   if (type === undefined) return (v) => v;
   if (type.toLowerCase() !== 'url') {
@@ -22,7 +22,7 @@ function encoderOf(ctx: OperationContext): (value: string) => string {
 }
 
 /** An empty delimiter is no delimiter (S3 then omits Delimiter from the answer). */
-function delimiterOf(ctx: OperationContext): string | undefined {
+export function delimiterOf(ctx: OperationContext): string | undefined {
   const delimiter = ctx.query.get('delimiter');
   return delimiter === '' ? undefined : delimiter;
 }

@@ -21,5 +21,6 @@ export function objectHeaders(record: ObjectVersionRecord): Record<string, strin
   if (record.storageClass !== 'STANDARD') headers['x-amz-storage-class'] = record.storageClass;
   if (record.versionId !== 'null') headers['x-amz-version-id'] = record.versionId;
   if (record.partSizes) headers['x-amz-mp-parts-count'] = record.partSizes.length;
+  if (record.tags && record.tags.length > 0) headers['x-amz-tagging-count'] = record.tags.length;
   return headers;
 }

@@ -5,6 +5,9 @@ import { storedContentEncoding } from '../../common/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { checksumBody, planChecksum } from './checksum-input.js';
 import { checksumHeaders } from './object-headers.js';
+import { taggingHeaderOf } from './tagging-input.js';
+import { writeVersionIdHeader } from './version-headers.js';
+import { writeExpectationOf } from './write-conditions.js';
 
 const STORAGE_CLASSES = new Set(['STANDARD', 'REDUCED_REDUNDANCY']);
 const CANNED_OK = new Set(['private', 'bucket-owner-full-control']);
@@ -18,14 +21,15 @@ const NOT_YET = [
   'x-amz-object-lock-mode',
   'x-amz-object-lock-retain-until-date',
   'x-amz-object-lock-legal-hold',
-  'x-amz-tagging',
   'x-amz-website-redirect-location',
-  'if-match',
-  'if-none-match',
 ];
 
-export function refuseUnsupportedObjectHeaders(ctx: OperationContext): void {
-  for (const name of NOT_YET) {
+/** Headers only some writers implement (PutObject, CopyObject): refused unless the caller says it handles them. */
+const HANDLED_BY_SOME = ['x-amz-tagging', 'if-match', 'if-none-match'] as const;
+export type CallerHandledHeader = (typeof HANDLED_BY_SOME)[number];
+
+export function refuseUnsupportedObjectHeaders(ctx: OperationContext, handles: readonly CallerHandledHeader[] = []): void {
+  for (const name of [...NOT_YET, ...HANDLED_BY_SOME.filter((h) => !handles.includes(h))]) {
     if (ctx.headers[name] !== undefined) throw new AppError('NotImplemented', { message: `The ${name} header is not supported yet.` });
   }
   const acl = ctx.headers['x-amz-acl'];
@@ -69,9 +73,15 @@ export function contentMd5Of(ctx: OperationContext): string | undefined {
 export const PutObject = defineOperation({
   name: 'PutObject',
   needsBucket: true,
-  authorize: (route) => [{ action: 's3:PutObject', bucket: route.bucket, key: route.key }],
+  authorize: (route) => [
+    { action: 's3:PutObject', bucket: route.bucket, key: route.key },
+    // S3: tagging on upload also needs s3:PutObjectTagging.
+    ...(route.headers['x-amz-tagging'] !== undefined ? [{ action: 's3:PutObjectTagging', bucket: route.bucket, key: route.key }] : []),
+  ],
   handle: async (ctx) => {
-    refuseUnsupportedObjectHeaders(ctx);
+    refuseUnsupportedObjectHeaders(ctx, ['x-amz-tagging', 'if-match', 'if-none-match']);
+    const tags = taggingHeaderOf(ctx.headers);
+    const expect = writeExpectationOf(ctx.headers);
     const size = ctx.payloadLength();
     const streaming = String(ctx.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
     const plainChunked = ctx.headers['transfer-encoding'] !== undefined && !streaming;
@@ -90,7 +100,9 @@ export const PutObject = defineOperation({
       storageClass,
       contentMd5,
       afterBody: verify,
+      tags,
+      expect,
     });
-    return { headers: { etag: record.etag, ...checksumHeaders(record) } };
+    return { headers: { etag: record.etag, ...checksumHeaders(record), ...writeVersionIdHeader(record) } };
   },
 });

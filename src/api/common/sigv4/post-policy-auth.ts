@@ -1,0 +1,91 @@
+/**
+ * SigV4 authentication of a browser form upload (POST Object with a POST policy).
+ * Protects: who may write through a form. The form carries `policy` (base64 JSON),
+ * `x-amz-algorithm` = AWS4-HMAC-SHA256, `x-amz-credential` (AKID/date/region/s3/aws4_request),
+ * `x-amz-date` and `x-amz-signature` = hex HMAC-SHA256(signing key, policy as sent).
+ * Bound into the signature: the exact base64 policy text (expiration and every condition) and,
+ * through the derived key, the date, region and service of the credential scope. The other form
+ * fields are bound indirectly: the policy must cover every field (checked by the caller), so
+ * x-amz-credential and x-amz-date are themselves policy conditions.
+ * Invariants: same credential lookup and the same derived-key cache as header auth; the
+ * signature and session token are compared in constant time; an unknown key is
+ * InvalidAccessKeyId; SigV2 forms (AWSAccessKeyId/signature) are refused, never downgraded.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../../../core/index.js';
+import { ALGORITHM, parseAmzDate } from './canonical-request.js';
+import { parseCredentialScope } from './credential-scope.js';
+import { defaultSigningKeyCache } from './signing-key.js';
+import type { AuthenticateOptions, SigningCredential } from './types.js';
+import { checkToken } from './verify.js';
+
+export interface PostPolicyCredentials {
+  policy: string;
+  algorithm: string | undefined;
+  credential: string | undefined;
+  date: string | undefined;
+  signature: string | undefined;
+  securityToken: string | undefined;
+}
+
+export interface PostPolicyAuthentication {
+  accessKeyId: string;
+  credential: SigningCredential;
+  region: string;
+  requestTime: Date;
+}
+
+function missing(field: string): AppError {
+  return new AppError('InvalidArgument', {
+    message: `Bucket POST must contain a field named '${field}'.  If it is specified, please check the order of the fields.`,
+    fields: { ArgumentName: field, ArgumentValue: '' },
+  });
+}
+
+export async function authenticatePostPolicy(form: PostPolicyCredentials, opts: AuthenticateOptions): Promise<PostPolicyAuthentication> {
+  if (form.algorithm === undefined) throw missing('x-amz-algorithm');
+  if (form.algorithm !== ALGORITHM) {
+    throw new AppError('UnsupportedSignature', {
+      message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+    });
+  }
+  if (form.credential === undefined) throw missing('x-amz-credential');
+  if (form.date === undefined) throw missing('x-amz-date');
+  if (form.signature === undefined) throw missing('x-amz-signature');
+  const requestTime = parseAmzDate(form.date);
+  if (requestTime === undefined) {
+    throw new AppError('AuthorizationQueryParametersError', {
+      message: "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
+    });
+  }
+  const scope = parseCredentialScope('query', form.credential, {
+    region: opts.region,
+    services: opts.services,
+    requestDate: form.date.slice(0, 8),
+    amzDate: form.date,
+  });
+  const credential = await opts.lookup(scope.accessKeyId);
+  if (credential === undefined) {
+    throw new AppError('InvalidAccessKeyId', {
+      message: 'The AWS Access Key Id you provided does not exist in our records.',
+      fields: { AWSAccessKeyId: scope.accessKeyId.slice(0, 128) },
+    });
+  }
+  const signingKey = defaultSigningKeyCache().signingKey(
+    credential.accessKeyId,
+    credential.secretKey.reveal(),
+    scope.date,
+    scope.region,
+    scope.service,
+  );
+  const expected = Buffer.from(createHmac('sha256', signingKey).update(form.policy, 'utf8').digest('hex'), 'latin1');
+  const provided = Buffer.from(form.signature, 'latin1');
+  if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) {
+    throw new AppError('SignatureDoesNotMatch', {
+      message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      details: { accessKeyId: scope.accessKeyId, form: 'post-policy' },
+    });
+  }
+  checkToken(credential, form.securityToken);
+  return { accessKeyId: credential.accessKeyId, credential, region: scope.region, requestTime };
+}

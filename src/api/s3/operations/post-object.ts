@@ -1,0 +1,163 @@
+/**
+ * PostObject: browser form upload to a bucket (multipart/form-data with a SigV4 POST policy).
+ * Order, so that nothing is stored on any failure and no file byte is read for an unauthorized
+ * caller: fields before the file (bounded) → key and file present → form signature
+ * (ctx.admitFormCaller: authenticate, authorize s3:PutObject on bucket/key, bucket exists) →
+ * policy (expiration, every condition, every field covered) → stream the file to storage with
+ * the content-length-range enforced while streaming and its minimum checked before the commit.
+ * A form without a policy is anonymous and, until bucket policies exist, AccessDenied.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import { AppError } from '../../../core/index.js';
+import { checkPostPolicy, parsePostPolicy, STORED_CONTENT_HEADERS } from '../../../domain/index.js';
+import { MAX_PUT_OBJECT_BYTES } from '../../../services/index.js';
+import { buildXml } from '../../common/xml/index.js';
+import { defineOperation, type OperationContext, type S3Reply } from '../operation.js';
+import { assertMultipartForm, readPostForm } from '../post-form.js';
+import { writeVersionIdHeader } from './version-headers.js';
+
+const AUTH_FIELDS = ['policy', 'x-amz-signature', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date'];
+const NOT_YET_PREFIXES = ['x-amz-server-side-encryption', 'x-amz-object-lock-', 'x-amz-checksum-', 'x-amz-website-redirect-location', 'tagging'];
+const CANNED_OK = new Set(['private', 'bucket-owner-full-control']);
+const STORAGE_CLASSES = new Set(['STANDARD', 'REDUCED_REDUNDANCY']);
+
+function missingField(name: string): AppError {
+  return new AppError('InvalidArgument', {
+    message: `Bucket POST must contain a field named '${name}'.  If it is specified, please check the order of the fields.`,
+    fields: { ArgumentName: name, ArgumentValue: '' },
+  });
+}
+
+/** Counts the file while it streams; refuses it as soon as it passes the allowed maximum. */
+class LengthRange extends Transform {
+  bytes = 0;
+  readonly #max: number;
+
+  constructor(max: number) {
+    super({ highWaterMark: 1 << 20 });
+    this.#max = max;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.#max) {
+      callback(new AppError('EntityTooLarge', { message: 'Your proposed upload exceeds the maximum allowed size', fields: { MaxSizeAllowed: String(this.#max) } }));
+      return;
+    }
+    callback(null, chunk);
+  }
+}
+
+function refuseUnsupportedFields(fields: ReadonlyMap<string, string>): void {
+  if (fields.has('awsaccesskeyid') || fields.has('signature')) {
+    throw new AppError('UnsupportedSignature', { message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.' });
+  }
+  for (const name of fields.keys()) {
+    if (NOT_YET_PREFIXES.some((prefix) => name.startsWith(prefix))) throw new AppError('NotImplemented', { message: `The ${name} form field is not supported yet.` });
+  }
+  const acl = fields.get('acl');
+  if (acl !== undefined && !CANNED_OK.has(acl)) throw new AppError('AccessControlListNotSupported', { message: 'The bucket does not allow ACLs' });
+  const storageClass = fields.get('x-amz-storage-class');
+  if (storageClass !== undefined && !STORAGE_CLASSES.has(storageClass)) throw new AppError('InvalidStorageClass');
+}
+
+function objectHeaders(fields: ReadonlyMap<string, string>, partType: string) {
+  const contentHeaders: Record<string, string> = {};
+  for (const name of STORED_CONTENT_HEADERS) {
+    const value = fields.get(name);
+    if (value !== undefined) contentHeaders[name] = value;
+  }
+  contentHeaders['content-type'] ??= partType || 'binary/octet-stream';
+  const userMetadata: Record<string, string> = {};
+  for (const [name, value] of fields) if (name.startsWith('x-amz-meta-')) userMetadata[name.slice(11)] = value;
+  return { contentHeaders, userMetadata };
+}
+
+/** 303 to success_action_redirect, else 200 / 201 (PostResponse XML) / 204 (default, also for unknown values). */
+function successReply(ctx: OperationContext, fields: ReadonlyMap<string, string>, key: string, etag: string): S3Reply {
+  const bucket = ctx.bucket as string;
+  const redirect = fields.get('success_action_redirect') ?? fields.get('redirect');
+  if (redirect !== undefined && /^https?:\/\/[^\s]+$/i.test(redirect)) {
+    try {
+      const url = new URL(redirect);
+      url.searchParams.append('bucket', bucket);
+      url.searchParams.append('key', key);
+      url.searchParams.append('etag', etag);
+      return { status: 303, headers: { location: url.toString(), etag } };
+    } catch {
+      // an unparsable redirect is ignored, as S3 does: the status rules below apply
+    }
+  }
+  const location = `http://${String(ctx.headers.host ?? '')}/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  const status = fields.get('success_action_status');
+  if (status === '201') {
+    return { status: 201, headers: { etag, location }, body: buildXml('PostResponse', { Location: location, Bucket: bucket, Key: key, ETag: etag }, null) };
+  }
+  return { status: status === '200' ? 200 : 204, headers: { etag, location } };
+}
+
+export const PostObject = defineOperation({
+  name: 'PostObject',
+  access: 'post-form',
+  needsBucket: true,
+  authorize: (route) => [{ action: 's3:PutObject', bucket: route.bucket, key: route.key }],
+  handle: async (ctx) => {
+    const contentType = assertMultipartForm(ctx.headers['content-type']);
+    const form = await readPostForm(ctx.body(), contentType);
+    const fields = new Map(form.fields);
+    refuseUnsupportedFields(fields);
+    const template = fields.get('key');
+    if (template === undefined) throw missingField('key');
+    if (form.file === undefined) throw new AppError('IncorrectNumberOfFilesInPostRequest', { message: 'POST requires exactly one file upload per request.' });
+    const key = template.split('${filename}').join(form.file.filename);
+    fields.set('key', key);
+    const signed = AUTH_FIELDS.some((name) => fields.has(name));
+    const policy = fields.get('policy');
+    if (signed && policy === undefined) throw missingField('policy');
+    await ctx.admitFormCaller(
+      policy === undefined
+        ? undefined
+        : {
+            policy,
+            algorithm: fields.get('x-amz-algorithm'),
+            credential: fields.get('x-amz-credential'),
+            date: fields.get('x-amz-date'),
+            signature: fields.get('x-amz-signature'),
+            securityToken: fields.get('x-amz-security-token'),
+          },
+      key,
+    );
+    // admitFormCaller refuses anonymous callers today; a future bucket policy may admit a
+    // policy-less form, which then has no conditions to check.
+    const outcome = policy === undefined ? { lengthRange: undefined } : checkPostPolicy(parsePostPolicy(policy), { now: ctx.now, bucket: ctx.bucket as string, fields });
+    const range = outcome.lengthRange ?? { min: 0, max: MAX_PUT_OBJECT_BYTES };
+    const counter = new LengthRange(Math.min(range.max, MAX_PUT_OBJECT_BYTES));
+    form.file.stream.on('error', (error) => counter.destroy(error));
+    // Bytes may flow (and fail the range) before putObject attaches its pipeline, which then
+    // sees the stored error; this listener only keeps it from being an uncaught 'error' event.
+    counter.on('error', () => undefined);
+    form.file.stream.pipe(counter);
+    const { contentHeaders, userMetadata } = objectHeaders(fields, form.file.contentType);
+    const record = await ctx.services.objects.putObject({
+      bucket: ctx.bucket as string,
+      key,
+      body: counter,
+      size: undefined,
+      contentHeaders,
+      userMetadata,
+      storageClass: fields.get('x-amz-storage-class') ?? 'STANDARD',
+      contentMd5: undefined,
+      afterBody: () => {
+        if (counter.bytes < range.min) {
+          throw new AppError('EntityTooSmall', {
+            message: 'Your proposed upload is smaller than the minimum allowed size',
+            fields: { ProposedSize: String(counter.bytes), MinSizeAllowed: String(range.min) },
+          });
+        }
+        return undefined;
+      },
+    });
+    const reply = successReply(ctx, fields, key, record.etag);
+    return { ...reply, headers: { ...reply.headers, ...writeVersionIdHeader(record) } };
+  },
+});

@@ -1,0 +1,124 @@
+/**
+ * Stored formats of multipart uploads and parts (JSON in `record` columns, with formatVersion;
+ * ids and numbers live in their own columns). Unknown versions are Corrupt, never guessed.
+ */
+import {
+  RECORD_FORMAT_VERSION,
+  StorageError,
+  type ChecksumAlgorithm,
+  type MultipartUploadRecord,
+  type UploadPartRecord,
+} from '../ports.js';
+
+interface StoredUploadV1 {
+  formatVersion: 1;
+  initiated: string;
+  contentHeaders: Record<string, string>;
+  userMetadata: Record<string, string>;
+  storageClass: string;
+  checksum?: { algorithm: ChecksumAlgorithm; type: 'FULL_OBJECT' | 'COMPOSITE' };
+  initiator: { id: string; displayName: string };
+}
+
+interface StoredPartV1 {
+  formatVersion: 1;
+  size: number;
+  etag: string;
+  lastModified: string;
+  checksum?: { algorithm: ChecksumAlgorithm; value: string };
+  dataCrc32: string;
+}
+
+export interface UploadRow {
+  bucket: string;
+  upload_id: string;
+  key: string;
+  record: string;
+}
+
+export interface PartRow {
+  bucket: string;
+  upload_id: string;
+  part_number: number;
+  blob_id: string;
+  record: string;
+}
+
+export function encodeUpload(upload: MultipartUploadRecord): UploadRow & { initiated: string } {
+  const initiated = upload.initiated.toISOString();
+  const stored: StoredUploadV1 = {
+    formatVersion: RECORD_FORMAT_VERSION,
+    initiated,
+    contentHeaders: upload.contentHeaders,
+    userMetadata: upload.userMetadata,
+    storageClass: upload.storageClass,
+    ...(upload.checksum ? { checksum: upload.checksum } : {}),
+    initiator: upload.initiator,
+  };
+  return { bucket: upload.bucket, upload_id: upload.uploadId, key: upload.key, initiated, record: JSON.stringify(stored) };
+}
+
+export function decodeUpload(row: UploadRow): MultipartUploadRecord {
+  const where = `upload ${JSON.stringify(row.bucket)}/${row.upload_id}`;
+  const stored = parse(row.record, where) as StoredUploadV1;
+  return {
+    formatVersion: RECORD_FORMAT_VERSION,
+    bucket: row.bucket,
+    key: row.key,
+    uploadId: row.upload_id,
+    initiated: date(stored.initiated, where),
+    contentHeaders: stored.contentHeaders,
+    userMetadata: stored.userMetadata,
+    storageClass: stored.storageClass,
+    checksum: stored.checksum,
+    initiator: stored.initiator,
+  };
+}
+
+export function encodePart(part: UploadPartRecord): PartRow {
+  const stored: StoredPartV1 = {
+    formatVersion: RECORD_FORMAT_VERSION,
+    size: part.size,
+    etag: part.etag,
+    lastModified: part.lastModified.toISOString(),
+    ...(part.checksum ? { checksum: part.checksum } : {}),
+    dataCrc32: part.dataCrc32,
+  };
+  return { bucket: part.bucket, upload_id: part.uploadId, part_number: part.partNumber, blob_id: part.blobId, record: JSON.stringify(stored) };
+}
+
+export function decodePart(row: PartRow): UploadPartRecord {
+  const where = `upload ${JSON.stringify(row.bucket)}/${row.upload_id} part ${row.part_number}`;
+  const stored = parse(row.record, where) as StoredPartV1;
+  return {
+    formatVersion: RECORD_FORMAT_VERSION,
+    bucket: row.bucket,
+    uploadId: row.upload_id,
+    partNumber: Number(row.part_number),
+    blobId: row.blob_id,
+    size: stored.size,
+    etag: stored.etag,
+    lastModified: date(stored.lastModified, where),
+    checksum: stored.checksum,
+    dataCrc32: stored.dataCrc32,
+  };
+}
+
+function parse(json: string, where: string): object {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new StorageError('Corrupt', `${where}: record is not valid JSON`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null) throw new StorageError('Corrupt', `${where}: record is not an object`);
+  const version = (value as { formatVersion?: unknown }).formatVersion;
+  if (version !== RECORD_FORMAT_VERSION) throw new StorageError('Corrupt', `${where}: unknown record format version ${String(version)}`);
+  return value;
+}
+
+function date(iso: string, where: string): Date {
+  const value = new Date(iso);
+  if (Number.isNaN(value.getTime())) throw new StorageError('Corrupt', `${where}: invalid date`);
+  return value;
+}

@@ -69,7 +69,7 @@ async function oneRound(server: RunningServer, round: number, data: Buffer): Pro
       const { put, get, keys } = await client.small(bucket, duration, data.subarray(0, SMALL_SIZE));
       note('put_small_ops', put, put.ops / put.seconds);
       note('get_small_ops', get, get.ops / get.seconds);
-      paths.push(...keys);
+      for (const key of keys) paths.push(key);
     }
     const cleanupFailures = await client.cleanup(bucket, paths);
     if (cleanupFailures > 0) log(`  ${server.name}: ${cleanupFailures} cleanup request(s) failed`);

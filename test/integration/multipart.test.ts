@@ -271,6 +271,18 @@ describe('multipart uploads through AWS SDK v3', () => {
     await complete('xml', uploadId, completed);
   });
 
+  it('completes conditionally with If-None-Match: * and If-Match, changing nothing when the condition fails', async () => {
+    const first = await upload('conditional', [Buffer.from('one')]);
+    const done = await server.client.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: 'conditional', UploadId: first.uploadId, IfNoneMatch: '*', MultipartUpload: { Parts: first.completed } }));
+    const second = await upload('conditional', [Buffer.from('two')]);
+    await expectS3Error(server.client.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: 'conditional', UploadId: second.uploadId, IfNoneMatch: '*', MultipartUpload: { Parts: second.completed } })), 'PreconditionFailed', 412);
+    await expectS3Error(server.client.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: 'conditional', UploadId: second.uploadId, IfMatch: '"0123456789abcdef0123456789abcdef"', MultipartUpload: { Parts: second.completed } })), 'PreconditionFailed', 412);
+    await expectS3Error(server.client.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: 'conditional-none', UploadId: second.uploadId, IfMatch: done.ETag, MultipartUpload: { Parts: second.completed } })), 'NoSuchUpload', 404);
+    assert.equal(await (await send(new GetObjectCommand({ Bucket: B, Key: 'conditional' }))).Body!.transformToString(), 'one');
+    await server.client.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: 'conditional', UploadId: second.uploadId, IfMatch: done.ETag, MultipartUpload: { Parts: second.completed } }));
+    assert.equal(await (await send(new GetObjectCommand({ Bucket: B, Key: 'conditional' }))).Body!.transformToString(), 'two');
+  });
+
   it('gives a completed upload a new version id in a versioned bucket', async () => {
     await send(new CreateBucketCommand({ Bucket: 'mp-versioned' }));
     await send(new PutBucketVersioningCommand({ Bucket: 'mp-versioned', VersioningConfiguration: { Status: 'Enabled' } }));

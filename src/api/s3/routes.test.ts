@@ -47,7 +47,7 @@ describe('S3 routing', () => {
     assert.ok(registry.size >= 12);
     for (const spec of registry.values()) {
       if (spec.access === 'anonymous') continue; // the CORS preflight only; see the next test
-      const checks = spec.authorize({ bucket: 'b', key: 'k', query: new Map(), headers: {} });
+      const checks = spec.authorize({ bucket: 'b', key: 'k', query: new Map(), headers: { 'x-amz-copy-source': '/src/key' } });
       assert.ok(checks.length > 0, `${spec.name} declares checks`);
       for (const check of checks) assert.match(check.action, /^s3:[A-Za-z]+$/);
     }

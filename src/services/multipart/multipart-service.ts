@@ -21,7 +21,7 @@ import {
   type PutVersionOptions,
   type UploadPartRecord,
 } from '../../storage/ports.js';
-import { BodyTap } from '../objects/index.js';
+import { BodyTap, evaluateExpectation } from '../objects/index.js';
 import type { ChecksumKit } from './checksum-kit.js';
 import { assertPartOrder, combinedCrc32, MAX_OBJECT_BYTES, MAX_PART_BYTES, multipartEtag, objectChecksum, selectParts, type CompletePartInput } from './complete.js';
 import { isPlausibleUploadId, newUploadId } from './upload-id.js';
@@ -199,6 +199,9 @@ export class MultipartService {
     }
     const checksum = objectChecksum(this.#checksums, upload, parts);
     assertExpectedChecksum(input.expectedChecksum, checksum);
+    const expect = input.putOptions?.expect;
+    // Checked here to name the failure (404 vs 412), and again inside the commit transaction.
+    if (expect) evaluateExpectation(await this.#store.getObjectVersion(input.bucket, input.key), expect);
     const bucket = await this.#store.getBucket(input.bucket);
     if (!bucket) throw new AppError('NoSuchBucket');
     const record: ObjectVersionRecord = {
@@ -230,6 +233,10 @@ export class MultipartService {
         // The upload was completed or aborted meanwhile, or a part was uploaded again.
         if (!(await this.#store.uploads.getUpload(input.bucket, input.uploadId))) throw noSuchUpload();
         throw new AppError('InvalidPart');
+      }
+      if (error instanceof StorageError && error.code === 'PreconditionFailed' && expect) {
+        evaluateExpectation(await this.#store.getObjectVersion(input.bucket, input.key), expect);
+        throw new AppError('PreconditionFailed');
       }
       throw error;
     }

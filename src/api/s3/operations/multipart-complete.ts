@@ -9,6 +9,7 @@ import { buildXml, CHECKSUM_ALGORITHMS, child, children, parseXml, type XmlEleme
 import { defineOperation, type OperationContext } from '../operation.js';
 import { refuseUnsupportedPartHeaders } from './multipart-upload-part.js';
 import { writeVersionIdHeader } from './version-headers.js';
+import { writeExpectationOf } from './write-conditions.js';
 
 export const MAX_COMPLETE_BODY_BYTES = 1024 * 1024;
 
@@ -62,8 +63,8 @@ export const CompleteMultipartUpload = defineOperation({
   needsBucket: true,
   authorize: (route) => [{ action: 's3:PutObject', bucket: route.bucket, key: route.key }],
   handle: async (ctx) => {
-    // Conditional completion waits for the storage-level If-Match / If-None-Match check.
-    refuseUnsupportedPartHeaders(ctx, ['if-match', 'if-none-match']);
+    refuseUnsupportedPartHeaders(ctx);
+    const expect = writeExpectationOf(ctx.headers);
     const expectedChecksum = expectedChecksumOf(ctx);
     const expectedSize = expectedSizeOf(ctx);
     const parts = parseCompleteBody(await ctx.readBody(MAX_COMPLETE_BODY_BYTES));
@@ -74,6 +75,7 @@ export const CompleteMultipartUpload = defineOperation({
       parts,
       ...(expectedChecksum ? { expectedChecksum } : {}),
       ...(expectedSize !== undefined ? { expectedSize } : {}),
+      ...(expect ? { putOptions: { expect } } : {}),
     });
     const body = buildXml('CompleteMultipartUploadResult', {
       Location: locationOf(ctx),

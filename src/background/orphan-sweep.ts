@@ -5,6 +5,7 @@
  * young blobs and blobs of uploads in flight.
  */
 import type { Logger } from '../observability/index.js';
+import { createPeriodicJob } from './periodic.js';
 import type { BlobStore, MetadataStore } from '../storage/ports.js';
 
 export interface OrphanSweeper {
@@ -14,8 +15,6 @@ export interface OrphanSweeper {
 }
 
 export function createOrphanSweeper(deps: { store: MetadataStore; blobs: BlobStore; inFlight: ReadonlySet<string>; logger: Logger }): OrphanSweeper {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
   const runOnce = async (minAgeMs: number) => {
     const result = await deps.blobs.sweepOrphans({
       isReferenced: (ids) => deps.store.referencedBlobIds(ids),
@@ -25,21 +24,6 @@ export function createOrphanSweeper(deps: { store: MetadataStore; blobs: BlobSto
     if (result.removedBlobs + result.removedTemps > 0) deps.logger.info({ ...result }, 'orphan sweep removed leftovers');
     return result;
   };
-  return {
-    runOnce,
-    start(intervalMs) {
-      if (intervalMs <= 0) return;
-      timer = setInterval(() => {
-        if (running) return;
-        running = runOnce(60 * 60 * 1000)
-          .catch((error: unknown) => deps.logger.error({ err: error }, 'orphan sweep failed'))
-          .finally(() => (running = undefined));
-      }, intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      await running;
-    },
-  };
+  const job = createPeriodicJob('orphan sweep', () => runOnce(60 * 60 * 1000), deps.logger);
+  return { runOnce, start: job.start, stop: job.stop };
 }

@@ -6,6 +6,7 @@
 import type { Clock } from '../core/index.js';
 import type { Logger } from '../observability/index.js';
 import type { MultipartService } from '../services/index.js';
+import { createPeriodicJob } from './periodic.js';
 
 export interface UploadExpirer {
   runOnce(): Promise<number>;
@@ -14,8 +15,6 @@ export interface UploadExpirer {
 }
 
 export function createUploadExpirer(deps: { multipart: MultipartService; clock: Clock; maxAgeMs: number; logger: Logger }): UploadExpirer {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
   const runOnce = async () => {
     if (deps.maxAgeMs <= 0) return 0;
     const cutoff = new Date(deps.clock.now().getTime() - deps.maxAgeMs);
@@ -23,21 +22,12 @@ export function createUploadExpirer(deps: { multipart: MultipartService; clock: 
     if (expired > 0) deps.logger.info({ expired, cutoff: cutoff.toISOString() }, 'aborted abandoned multipart uploads');
     return expired;
   };
+  const job = createPeriodicJob('multipart upload expiry', runOnce, deps.logger);
   return {
     runOnce,
-    start(intervalMs) {
-      if (intervalMs <= 0 || deps.maxAgeMs <= 0) return;
-      timer = setInterval(() => {
-        if (running) return;
-        running = runOnce()
-          .catch((error: unknown) => deps.logger.error({ err: error }, 'multipart upload expiry failed'))
-          .finally(() => (running = undefined));
-      }, intervalMs);
-      timer.unref();
+    start: (intervalMs) => {
+      if (deps.maxAgeMs > 0) job.start(intervalMs);
     },
-    async stop() {
-      if (timer) clearInterval(timer);
-      await running;
-    },
+    stop: job.stop,
   };
 }

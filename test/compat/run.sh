@@ -111,6 +111,9 @@ s3c() { s3cmd -c "$WORK/s3cfg" --host="$HOSTPORT" --host-bucket="$HOSTPORT" --no
 rc() { env -u AWS_CA_BUNDLE rclone --retries 1 --low-level-retries 1 "$@"; }
 same() { cmp "$1" "$2"; }
 
+# Pipelines run with pipefail: never end one with grep -q (it exits early, the writer gets SIGPIPE).
+ends_with() { awk -v want="$1" 'substr($0, length($0) - length(want) + 1) == want { found = 1 } END { exit !found }'; }
+
 # ---------------------------------------------------------------- per-tool operations
 # Each: TOOL_put B K FILE | TOOL_head B K SIZE | TOOL_get B K OUT | TOOL_list B K | TOOL_del B K | TOOL_gone B K
 aws_put() { aws_ s3api put-object --bucket "$1" --key "$2" --body "$3"; }
@@ -130,14 +133,14 @@ boto_gone() { boto head "$@"; }
 s3cmd_put() { s3c put --disable-multipart "$3" "s3://$1/$2"; }
 s3cmd_head() { local n; n=$(s3c info "s3://$1/$2" | sed -n 's/^ *File size: *//p') && echo "size=$n" && [[ $n == "$3" ]]; }
 s3cmd_get() { s3c get --force "s3://$1/$2" "$3"; }
-s3cmd_list() { s3c ls -r "s3://$1/$2" | tee /dev/stderr | grep -qF " s3://$1/$2"; }
+s3cmd_list() { s3c ls -r "s3://$1/$2" | tee /dev/stderr | ends_with " s3://$1/$2"; }
 s3cmd_del() { s3c del "s3://$1/$2"; }
 s3cmd_gone() { s3c info "s3://$1/$2"; }
 
 rclone_put() { rc copyto --s3-upload-cutoff 5G "$3" "coffer:$1/$2"; }
 rclone_head() { local n; n=$(rc size --json "coffer:$1/$2") && echo "$n" && [[ $n == *"\"bytes\":$3,"* ]]; }
 rclone_get() { rc copyto "coffer:$1/$2" "$3"; }
-rclone_list() { rc lsf -R --files-only "coffer:$1" | tee /dev/stderr | grep -qxF "$2"; }
+rclone_list() { rc lsf -R --files-only "coffer:$1" | tee /dev/stderr | grep -xF "$2" >/dev/null; }
 rclone_del() { rc deletefile "coffer:$1/$2"; }
 rclone_gone() {  # rclone treats a missing object as an empty directory: --files-only prints null
   local out; out=$(rc lsjson --stat --files-only "coffer:$1/$2") || return 0; echo "$out"; [[ $out != null ]] || { echo "not found"; return 1; }
@@ -204,7 +207,7 @@ expect_gone() {
   echo "$out"; grep -Eq "${GONE_RE[$1]}" <<<"$out"
 }
 
-bucket_listed() { "$@" | tee /dev/stderr | grep -qF "$BUCKET_WANTED"; }
+bucket_listed() { "$@" | tee /dev/stderr | grep -F "$BUCKET_WANTED" >/dev/null; }
 bucket_absent() { ! bucket_listed "$@"; }
 range_ok() {  # aws s3api get-object --range, compared with the same slice of the source
   aws_ s3api get-object --bucket "$1" --key "$2" --range bytes=100-1099 "$WORK/got/range" >/dev/null &&
@@ -239,7 +242,7 @@ BUCKET_WANTED=compat-aws-2; step "aws: s3 ls lists the new buckets" bucket_liste
 step "aws: s3api head-bucket" aws_ s3api head-bucket --bucket compat-aws
 story aws compat-aws
 step "aws: s3 cp upload (small file)" aws_ s3 cp "$WORK/src/k1" "s3://compat-aws/hl/file one.txt"
-step "aws: s3 ls prefix shows it" bash -c '"$@" | grep -qF "file one.txt"' _ /usr/bin/aws --endpoint-url "$EP" s3 ls s3://compat-aws/hl/
+step "aws: s3 ls prefix shows it" bash -c '"$@" | grep -F "file one.txt" >/dev/null' _ /usr/bin/aws --endpoint-url "$EP" s3 ls s3://compat-aws/hl/
 step "aws: s3 cp download, bytes equal" bash -c '/usr/bin/aws --endpoint-url "$1" s3 cp "s3://compat-aws/hl/file one.txt" "$2" && cmp "$2" "$3"' _ "$EP" "$WORK/got/hl" "$WORK/src/k1"
 step "aws: s3 cp 64 MiB upload (needs s3.multipart_threshold = 5GB)" env AWS_CONFIG_FILE="$WORK/aws-single-put.config" /usr/bin/aws --endpoint-url "$EP" s3 cp --no-progress "$WORK/src/big" s3://compat-aws/hl/big
 step "aws: s3 cp 64 MiB download (ranged GETs), bytes equal" bash -c '/usr/bin/aws --endpoint-url "$1" s3 cp --no-progress s3://compat-aws/hl/big "$2" && cmp "$2" "$3"' _ "$EP" "$WORK/got/hlbig" "$WORK/src/big"
@@ -315,7 +318,7 @@ if [[ ${COMPAT_HUGE:-0} == 1 ]]; then
   }
   step "huge: create bucket" boto mb compat-huge
   step "huge: PUT 5 GiB" huge_put; cat "$WORK/huge.put" 2>/dev/null | sed 's/^/# /'
-  step "huge: HEAD size is 5 GiB, ETag is the MD5" bash -c '"$@" | tee /dev/stderr | grep -qF "$(cat "$0")"' "$WORK/huge.md5" /usr/bin/python3 "$HERE/s3_boto.py" head compat-huge huge/5gib "$HUGE"
+  step "huge: HEAD size is 5 GiB, ETag is the MD5" bash -c '"$@" | tee /dev/stderr | grep -F "$(cat "$0")" >/dev/null' "$WORK/huge.md5" /usr/bin/python3 "$HERE/s3_boto.py" head compat-huge huge/5gib "$HUGE"
   step "huge: GET 5 GiB, md5 equal" huge_get; cat "$WORK/huge.get" 2>/dev/null | sed 's/^/# /'
   step "huge: delete object and bucket" bash -c '"$@" del compat-huge huge/5gib && "$@" rb compat-huge' _ /usr/bin/python3 "$HERE/s3_boto.py"
 fi

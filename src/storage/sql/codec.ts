@@ -179,7 +179,8 @@ function decodeTags(stored: unknown, where: string): StoredTag[] {
   return (stored as Array<[string, string]>).map(([key, value]) => ({ key, value }));
 }
 
-function parseVersioned(json: string, where: string): { formatVersion: unknown } {
+/** Parses a stored JSON record and checks its format version (shared by every record codec). */
+export function parseVersioned(json: string, where: string): { formatVersion: unknown } {
   let value: unknown;
   try {
     value = JSON.parse(json);

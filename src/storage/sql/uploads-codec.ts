@@ -9,6 +9,7 @@ import {
   type MultipartUploadRecord,
   type UploadPartRecord,
 } from '../ports.js';
+import { parseVersioned } from './codec.js';
 
 interface StoredUploadV1 {
   formatVersion: 1;
@@ -60,7 +61,7 @@ export function encodeUpload(upload: MultipartUploadRecord): UploadRow & { initi
 
 export function decodeUpload(row: UploadRow): MultipartUploadRecord {
   const where = `upload ${JSON.stringify(row.bucket)}/${row.upload_id}`;
-  const stored = parse(row.record, where) as StoredUploadV1;
+  const stored = parseVersioned(row.record, where) as StoredUploadV1;
   return {
     formatVersion: RECORD_FORMAT_VERSION,
     bucket: row.bucket,
@@ -89,7 +90,7 @@ export function encodePart(part: UploadPartRecord): PartRow {
 
 export function decodePart(row: PartRow): UploadPartRecord {
   const where = `upload ${JSON.stringify(row.bucket)}/${row.upload_id} part ${row.part_number}`;
-  const stored = parse(row.record, where) as StoredPartV1;
+  const stored = parseVersioned(row.record, where) as StoredPartV1;
   return {
     formatVersion: RECORD_FORMAT_VERSION,
     bucket: row.bucket,
@@ -104,18 +105,6 @@ export function decodePart(row: PartRow): UploadPartRecord {
   };
 }
 
-function parse(json: string, where: string): object {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (error) {
-    throw new StorageError('Corrupt', `${where}: record is not valid JSON`, { cause: error });
-  }
-  if (typeof value !== 'object' || value === null) throw new StorageError('Corrupt', `${where}: record is not an object`);
-  const version = (value as { formatVersion?: unknown }).formatVersion;
-  if (version !== RECORD_FORMAT_VERSION) throw new StorageError('Corrupt', `${where}: unknown record format version ${String(version)}`);
-  return value;
-}
 
 function date(iso: string, where: string): Date {
   const value = new Date(iso);

@@ -7,7 +7,8 @@
  * `["starts-with", "$field", "prefix"]` (Content-Type: every comma-separated value),
  * `["content-length-range", min, max]`. Field names compare case-insensitively, values exactly.
  * Invariants: an expired policy fails before any condition; every form field except
- * x-amz-signature, file, policy and x-ignore-* must be named by a condition (AWS rule), so an
+ * x-amz-signature, file, policy, x-ignore-* (and, for a SigV2 form, AWSAccessKeyId and
+ * signature: the caller passes them as `exempt`) must be named by a condition (AWS rule), so an
  * unsigned field cannot change the stored object; `bucket` is the bucket of the URL.
  * Pure: the caller verified the signature over the base64 text and passes server time.
  */
@@ -109,7 +110,7 @@ function holds(condition: Extract<PostCondition, { field: string }>, actual: str
  */
 export function checkPostPolicy(
   policy: PostPolicy,
-  input: { now: Date; bucket: string; fields: ReadonlyMap<string, string> },
+  input: { now: Date; bucket: string; fields: ReadonlyMap<string, string>; exempt?: readonly string[] },
 ): PostPolicyOutcome {
   if (input.now.getTime() >= policy.expiration.getTime()) throw denied('Policy expired.');
   const covered = new Set<string>();
@@ -125,7 +126,7 @@ export function checkPostPolicy(
     const actual = condition.field === 'bucket' ? input.bucket : input.fields.get(condition.field);
     if (!holds(condition, actual)) throw denied(`Policy Condition failed: ${condition.source}`);
   }
-  const extra = [...input.fields.keys()].filter((name) => !EXEMPT.has(name) && !name.startsWith('x-ignore-') && !covered.has(name));
+  const extra = [...input.fields.keys()].filter((name) => !EXEMPT.has(name) && !input.exempt?.includes(name) && !name.startsWith('x-ignore-') && !covered.has(name));
   if (extra.length > 0) throw denied(`Extra input fields: ${extra.join(', ')}`);
   return { lengthRange };
 }

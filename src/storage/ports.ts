@@ -161,7 +161,7 @@ export interface PutVersionOptions {
    * so a crash leaves the object or the resumable upload, never both. NotFound when the upload is
    * gone or a listed part no longer has the listed blob (re-uploaded meanwhile).
    */
-  completesUpload?: { uploadId: string; parts: ReadonlyArray<{ partNumber: number; blobId: string }> };
+  completesUpload?: { uploadId: string; parts: ReadonlyArray<{ partNumber: number; blobId: string; etag?: string }> };
   /**
    * Conditional writes (If-None-Match / If-Match), checked against the key's latest version
    * inside the write transaction; StorageError('PreconditionFailed') when they do not hold and
@@ -306,6 +306,19 @@ export interface ListUploadsPage {
   nextUploadIdMarker: string | undefined;
 }
 
+/** A completed multipart upload, kept for a bounded time so that a repeated completion succeeds. */
+export interface CompletedUploadRecord {
+  bucket: string;
+  uploadId: string;
+  key: string;
+  versionId: string;
+  /** Quoted multipart ETag of the version the completion made. */
+  etag: string;
+  completed: Date;
+  /** The parts as the completion listed them (quoted ETags). */
+  parts: Array<{ partNumber: number; etag: string }>;
+}
+
 export interface UploadStore {
   /** AlreadyExists when the id is taken; NotFound when the bucket does not exist. */
   createUpload(upload: MultipartUploadRecord): Promise<void>;
@@ -319,4 +332,8 @@ export interface UploadStore {
   listUploads(query: ListUploadsQuery): Promise<ListUploadsPage>;
   /** Uploads initiated before `before`, oldest first (abandoned-upload expiry). */
   listUploadsInitiatedBefore(before: Date, limit: number): Promise<Array<{ bucket: string; key: string; uploadId: string }>>;
+  /** The record putObjectVersion's completesUpload left (written in the same transaction). */
+  getCompletedUpload(bucket: string, uploadId: string): Promise<CompletedUploadRecord | undefined>;
+  /** Forgets completions older than `before`; returns how many. */
+  deleteCompletedUploadsBefore(before: Date): Promise<number>;
 }

@@ -4,7 +4,7 @@
 # and rclone (Debian 12 packages). Every step prints "ok - …" or "not ok - …"; the last line
 # is "N passed, M failed" and the exit status is 1 when M > 0.
 #
-#   npm run test:compat                 # build, start, run (~2–3 min)
+#   npm run test:compat                 # build, start, run (~4 min on 2 cores)
 #   COMPAT_HUGE=1 npm run test:compat   # also a 5 GiB single-PUT round trip (md5 checked)
 #   COMPAT_SKIP_BUILD=1                 # use the existing dist/
 #   COMPAT_LOG_LEVEL=info COMPAT_KEEP_WORK=1   # audit log kept in the temp dir for debugging

@@ -71,6 +71,8 @@ describe('multipart uploads through AWS SDK v3', () => {
     const part2 = await send(new GetObjectCommand({ Bucket: B, Key: 'big/object.bin', PartNumber: 2 }));
     assert.equal(part2.ContentRange, `bytes ${6 * MiB}-${11 * MiB - 1}/${whole.length}`);
     assert.ok(Buffer.from(await part2.Body!.transformToByteArray()).equals(parts[1]!));
+    // A part number past the part count is 400 InvalidPart, as for a single-part object.
+    await expectS3Error(send(new GetObjectCommand({ Bucket: B, Key: 'big/object.bin', PartNumber: 5 })), 'InvalidPart', 400);
   });
 
   it('serves ranges that span part boundaries', async () => {
@@ -211,6 +213,9 @@ describe('multipart uploads through AWS SDK v3', () => {
     })), 'PreconditionFailed', 412);
     await expectS3Error(send(new UploadPartCopyCommand({
       Bucket: B, Key: 'copied', UploadId, PartNumber: 3, CopySource: `${B}/copy-source`, CopySourceRange: `bytes=0-${6 * MiB}`,
+    })), 'InvalidRange', 416);
+    await expectS3Error(send(new UploadPartCopyCommand({
+      Bucket: B, Key: 'copied', UploadId, PartNumber: 3, CopySource: `${B}/copy-source`, CopySourceRange: 'bytes=10-5',
     })), 'InvalidArgument', 400);
     await expectS3Error(send(new UploadPartCopyCommand({
       Bucket: B, Key: 'copied', UploadId, PartNumber: 3, CopySource: `${B}/missing-source`,

@@ -4,7 +4,8 @@
  * `file` part is capped (20 KiB a value, 1 MiB together, 100 fields, 16 header lines a part) and
  * a field over a cap is refused, never truncated. The promise settles when the `file` part
  * begins, so the caller can authenticate and authorize before any file byte goes to storage
- * (busboy buffers at most one high-water mark of it and applies backpressure until then). As AWS does, fields after the file are ignored.
+ * (busboy buffers at most one high-water mark of it and applies backpressure until then). As AWS does, fields after the file are ignored,
+ * and a part other than `file` that carries a filename is a field whose value is its content.
  * Framing errors surface as MalformedPOSTRequest — also as an error of the file stream, before
  * it ends, so a consumer that commits only after a clean end never stores a broken upload.
  */
@@ -84,7 +85,7 @@ export function readPostForm(body: Readable, contentType: string): Promise<PostF
   try {
     parser = busboy({
       headers: { 'content-type': contentType },
-      limits: { fieldSize: MAX_FIELD_BYTES, fieldNameSize: 256, fields: MAX_FIELDS, files: 1, parts: MAX_FIELDS + 1, headerPairs: 16 },
+      limits: { fieldSize: MAX_FIELD_BYTES, fieldNameSize: 256, fields: MAX_FIELDS, files: MAX_FIELDS + 1, parts: MAX_FIELDS + 1, headerPairs: 16 },
       defParamCharset: 'utf8',
     });
   } catch {
@@ -111,15 +112,20 @@ export function readPostForm(body: Readable, contentType: string): Promise<PostF
         reject(error);
       }
     };
-    parser.on('field', (name, value, info) => {
+    // Events are handled strictly in form order: a field sent as a file part (browsers and
+    // form libraries may give every part a filename) is read to its end before the next part.
+    let queue: Promise<void> = Promise.resolve();
+    const inOrder = (step: () => void): void => {
+      queue = queue.then(step);
+    };
+    const addField = (name: string, value: string, mimeType: string): void => {
       if (file !== undefined || settled) return;
-      if (info.nameTruncated || info.valueTruncated) return fail(preDataTooLarge());
       total += Buffer.byteLength(name) + Buffer.byteLength(value);
       if (total > MAX_FIELDS_BYTES) return fail(preDataTooLarge());
       const lower = name.toLowerCase();
       if (lower === 'file') {
         // A `file` field without a filename is text content (AWS accepts it); fields after it are ignored.
-        file = { stream: Readable.from([Buffer.from(value, 'utf8')]), filename: '', contentType: info.mimeType };
+        file = { stream: Readable.from([Buffer.from(value, 'utf8')]), filename: '', contentType: mimeType };
         settled = true;
         resolve({ fields, file });
         return;
@@ -128,6 +134,13 @@ export function readPostForm(body: Readable, contentType: string): Promise<PostF
         return fail(new AppError('InvalidArgument', { message: `The form field ${name.slice(0, 64)} appears more than once.`, fields: { ArgumentName: name.slice(0, 64) } }));
       }
       fields.set(lower, value);
+    };
+    parser.on('field', (name, value, info) => {
+      inOrder(() => {
+        if (file !== undefined || settled) return;
+        if (info.nameTruncated || info.valueTruncated) return fail(preDataTooLarge());
+        addField(name, value, info.mimeType);
+      });
     });
     parser.on('fieldsLimit', () => fail(preDataTooLarge()));
     parser.on('partsLimit', () => fail(preDataTooLarge()));
@@ -137,24 +150,49 @@ export function readPostForm(body: Readable, contentType: string): Promise<PostF
         return;
       }
       if (name.toLowerCase() !== 'file') {
-        stream.resume();
-        fail(new AppError('InvalidArgument', { message: `Only the form field named file may carry the upload, not ${name.slice(0, 64)}.`, fields: { ArgumentName: name.slice(0, 64) } }));
+        // Any other part with a filename is a field (AWS reads its content as the value), capped
+        // like every field.
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const value = new Promise<string | undefined>((done) => {
+          stream.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= MAX_FIELD_BYTES) chunks.push(chunk);
+          });
+          stream.on('end', () => done(size > MAX_FIELD_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
+          stream.on('error', () => done(undefined));
+        });
+        queue = queue.then(async () => {
+          const text = await value;
+          if (file !== undefined || settled) return;
+          if (text === undefined) return fail(preDataTooLarge());
+          addField(name, text, info.mimeType);
+        });
         return;
       }
       const tail = new FileTail(formEnd);
       stream.on('error', (error: unknown) => tail.destroy(isAppError(error) ? error : malformedPost(String(error))));
       stream.pipe(tail);
-      file = { stream: tail, filename: info.filename ?? '', contentType: info.mimeType };
-      settled = true;
-      resolve({ fields, file });
+      inOrder(() => {
+        if (file !== undefined || settled) {
+          // a second file part, or one after a failure: drain it, nothing reads it
+          stream.unpipe(tail);
+          stream.resume();
+          return;
+        }
+        file = { stream: tail, filename: info.filename ?? '', contentType: info.mimeType };
+        settled = true;
+        resolve({ fields, file });
+      });
     });
     formEnd.then(
-      () => {
-        if (!settled) {
-          settled = true;
-          resolve({ fields, file: undefined });
-        }
-      },
+      () =>
+        inOrder(() => {
+          if (!settled) {
+            settled = true;
+            resolve({ fields, file: undefined });
+          }
+        }),
       (error: AppError) => fail(error),
     );
     body.on('error', (error) => parser.destroy(isAppError(error) ? error : malformedPost(String(error))));

@@ -8,10 +8,14 @@ import type { Readable } from 'node:stream';
 import { AppError } from '../../core/index.js';
 import { createPayloadDecoder, type Authentication } from '../common/index.js';
 
+/**
+ * The body is aws-chunked framed only when x-amz-content-sha256 says so (STREAMING-…): that is
+ * what the payload decoder frames on. A `Content-Encoding: aws-chunked` alone (S3 accepts it on a
+ * plain body and strips it from the stored encoding) does not change how the length is read.
+ */
 function isAwsChunked(req: IncomingMessage): boolean {
   const sha = req.headers['x-amz-content-sha256'];
-  const encoding = req.headers['content-encoding'] ?? '';
-  return (typeof sha === 'string' && sha.startsWith('STREAMING-')) || encoding.split(',').some((e) => e.trim() === 'aws-chunked');
+  return typeof sha === 'string' && sha.startsWith('STREAMING-');
 }
 
 function parseLength(value: string | string[] | undefined): number | undefined {

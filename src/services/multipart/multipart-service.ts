@@ -182,7 +182,16 @@ export class MultipartService {
   }
 
   async completeUpload(input: CompleteInput): Promise<ObjectVersionRecord> {
-    const upload = await this.getUpload(input.bucket, input.key, input.uploadId);
+    let upload: MultipartUploadRecord;
+    try {
+      upload = await this.getUpload(input.bucket, input.key, input.uploadId);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NoSuchUpload') {
+        const repeated = await this.#repeatedCompletion(input);
+        if (repeated) return repeated;
+      }
+      throw error;
+    }
     assertPartOrder(input.parts);
     const stored = new Map<number, UploadPartRecord>();
     for (let after = 0; ; ) {
@@ -226,7 +235,7 @@ export class MultipartService {
     try {
       result = await this.#store.putObjectVersion(record, {
         ...input.putOptions,
-        completesUpload: { uploadId: input.uploadId, parts: parts.map((p) => ({ partNumber: p.partNumber, blobId: p.blobId })) },
+        completesUpload: { uploadId: input.uploadId, parts: parts.map((p) => ({ partNumber: p.partNumber, blobId: p.blobId, etag: p.etag })) },
       });
     } catch (error) {
       if (error instanceof StorageError && error.code === 'NotFound') {
@@ -247,6 +256,25 @@ export class MultipartService {
     }
     for (const blobId of released) await this.#blobs.delete(blobId).catch(() => undefined);
     return record;
+  }
+
+  /**
+   * S3 answers a CompleteMultipartUpload of an upload it already completed with the same result,
+   * as long as the request names the same key and the same parts and the version it made still
+   * exists (completions are remembered as long as abandoned uploads are: see expireUploads).
+   */
+  async #repeatedCompletion(input: CompleteInput): Promise<ObjectVersionRecord | undefined> {
+    if (!isPlausibleUploadId(input.uploadId)) return undefined;
+    const done = await this.#store.uploads.getCompletedUpload(input.bucket, input.uploadId);
+    if (!done || done.key !== input.key) return undefined;
+    const unquote = (etag: string): string => etag.trim().replace(/^"(.*)"$/, '$1');
+    const same =
+      done.parts.length === input.parts.length &&
+      done.parts.every((part, i) => part.partNumber === input.parts[i]?.partNumber && unquote(part.etag) === unquote(input.parts[i].etag));
+    if (!same) return undefined;
+    const version = await this.#store.getObjectVersion(input.bucket, input.key, done.versionId);
+    if (!version || version.isDeleteMarker || version.etag !== done.etag) return undefined;
+    return version;
   }
 
   async abortUpload(bucket: string, key: string, uploadId: string): Promise<void> {
@@ -279,8 +307,11 @@ export class MultipartService {
         expired++;
         for (const part of parts) await this.#blobs.delete(part.blobId).catch(() => undefined);
       }
-      if (batch.length < 100) return expired;
+      if (batch.length < 100) break;
     }
+    // Completions are remembered for the same time as unfinished uploads are kept.
+    await this.#store.uploads.deleteCompletedUploadsBefore(cutoff);
+    return expired;
   }
 }
 

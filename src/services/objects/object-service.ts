@@ -157,6 +157,14 @@ export class ObjectService {
     return record;
   }
 
+  /** The bytes to send for a GET: small inline objects as one Buffer (no stream machinery). */
+  async openBody(record: ObjectVersionRecord, range?: ByteRange): Promise<Readable | Buffer> {
+    const data = record.data;
+    if (data.kind === 'none') return Buffer.alloc(0);
+    if (data.kind === 'inline') return range ? data.bytes.subarray(range.start, range.end + 1) : data.bytes;
+    return this.openData(record, range);
+  }
+
   async openData(record: ObjectVersionRecord, range?: ByteRange): Promise<Readable> {
     const data = record.data;
     if (data.kind === 'none') return Readable.from([]);

@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import { StorageError } from '../ports.js';
 import type { CofferSchema, SqlDialectProfile } from './schema.js';
-import { createUploadTables } from './uploads-schema.js';
+import { createCompletedUploadsTable, createUploadTables } from './uploads-schema.js';
 
 export interface Migration {
   version: number;
@@ -56,6 +56,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // Multipart uploads, their parts, and the part blobs of completed objects.
     version: 2,
     up: (db, profile) => createUploadTables(db, profile),
+  },
+  {
+    // Completed multipart uploads, so that a repeated completion succeeds as on S3.
+    version: 3,
+    up: (db, profile) => createCompletedUploadsTable(db, profile),
   },
 ];
 

@@ -4,7 +4,7 @@
  */
 import type { ColumnDefinitionBuilder } from 'kysely';
 import type { StorageError } from '../ports.js';
-import type { MultipartPartsTable, MultipartUploadsTable, ObjectPartsTable } from './uploads-schema.js';
+import type { CompletedUploadsTable, MultipartPartsTable, MultipartUploadsTable, ObjectPartsTable } from './uploads-schema.js';
 
 export interface SchemaMigrationsTable {
   version: number;
@@ -46,6 +46,7 @@ export interface CofferSchema {
   multipart_uploads: MultipartUploadsTable;
   multipart_parts: MultipartPartsTable;
   object_parts: ObjectPartsTable;
+  completed_uploads: CompletedUploadsTable;
 }
 
 /** The row shape that listing queries select: everything but the inline bytes. */

@@ -33,6 +33,8 @@ export interface SqlMetadataStoreOptions {
   onListingRows?: (rows: number) => void;
   /** Runs when the store closes, after the Kysely instance is destroyed. */
   onClose?: () => Promise<void> | void;
+  /** Durability barrier: awaited after every commit, before the write is reported done. */
+  afterCommit?: () => Promise<void>;
 }
 
 const REFERENCE_BATCH = 500;
@@ -67,6 +69,7 @@ class SqlMetadataStore implements MetadataStore {
   async createBucket(bucket: BucketRecord): Promise<void> {
     const result = await this.guard(() => this.#q.insertBucket.execute(this.#db, encodeBucket(bucket)));
     if (Number(result.numAffectedRows ?? 0n) === 0) throw new StorageError('AlreadyExists', `bucket ${bucket.name} exists`);
+    await this.#durable();
   }
 
   async getBucket(name: string): Promise<BucketRecord | undefined> {
@@ -93,6 +96,7 @@ class SqlMetadataStore implements MetadataStore {
     const { name, record } = encodeBucket(bucket);
     const result = await this.guard(() => this.#q.updateBucket.execute(this.#db, { name, record }));
     if (Number(result.numAffectedRows ?? 0n) === 0) throw new StorageError('NotFound', `bucket ${name} does not exist`);
+    await this.#durable();
   }
 
   async updateObjectMetadata(record: ObjectVersionRecord): Promise<void> {
@@ -230,7 +234,7 @@ class SqlMetadataStore implements MetadataStore {
 
   /** Runs `fn` in a write transaction on one connection; commits, or rolls back and rethrows. */
   async write<T>(fn: (trx: Kysely<CofferSchema>) => Promise<T>): Promise<T> {
-    return this.guard(() =>
+    const result = await this.guard(() =>
       this.#db.connection().execute(async (conn) => {
         await sql.raw(this.#profile.beginWriteSql).execute(conn);
         try {
@@ -243,6 +247,14 @@ class SqlMetadataStore implements MetadataStore {
         }
       }),
     );
+    // Outside the connection: other writers commit while this one waits for the shared sync.
+    await this.#durable();
+    return result;
+  }
+
+  /** Waits until every commit made so far is on stable storage (see afterCommit). */
+  async #durable(): Promise<void> {
+    if (this.#options.afterCommit) await this.guard(() => this.#options.afterCommit!());
   }
 
   /** Runs a database call, translating driver errors into StorageError. */

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import {
   StorageError,
+  type CompletedUploadRecord,
   type ListUploadsPage,
   type ListUploadsQuery,
   type MultipartUploadRecord,
@@ -133,6 +134,32 @@ export class SqlUploadStore implements UploadStore {
     return this.#guard(() => collectUploads(this.#db, query));
   }
 
+  async getCompletedUpload(bucket: string, uploadId: string): Promise<CompletedUploadRecord | undefined> {
+    const row = await this.#guard(() =>
+      this.#db.selectFrom('completed_uploads').selectAll().where('bucket', '=', bucket).where('upload_id', '=', uploadId).executeTakeFirst(),
+    );
+    if (!row) return undefined;
+    let stored: { etag?: unknown; parts?: unknown };
+    try {
+      stored = JSON.parse(row.record) as { etag?: unknown; parts?: unknown };
+    } catch {
+      throw new StorageError('Corrupt', `completed upload ${uploadId}: record is not JSON`);
+    }
+    if (typeof stored.etag !== 'string' || !Array.isArray(stored.parts)) throw new StorageError('Corrupt', `completed upload ${uploadId}: bad record`);
+    const parts = (stored.parts as Array<{ partNumber?: unknown; etag?: unknown }>).map((p) => {
+      if (typeof p.partNumber !== 'number' || typeof p.etag !== 'string') throw new StorageError('Corrupt', `completed upload ${uploadId}: bad part`);
+      return { partNumber: p.partNumber, etag: p.etag };
+    });
+    return { bucket: row.bucket, uploadId: row.upload_id, key: row.key, versionId: row.version_id, etag: stored.etag, completed: new Date(row.completed), parts };
+  }
+
+  async deleteCompletedUploadsBefore(before: Date): Promise<number> {
+    return this.#write(async (trx) => {
+      const result = await trx.deleteFrom('completed_uploads').where('completed', '<', before.toISOString()).executeTakeFirst();
+      return Number(result.numDeletedRows ?? 0);
+    });
+  }
+
   async listUploadsInitiatedBefore(before: Date, limit: number): Promise<Array<{ bucket: string; key: string; uploadId: string }>> {
     const rows = await this.#run(this.#q.initiatedBefore, { before: before.toISOString(), limit });
     return rows.map((row) => ({ bucket: row.bucket, key: row.key, uploadId: row.upload_id }));
@@ -169,6 +196,21 @@ export class SqlUploadStore implements UploadStore {
       used.add(part.blobId);
     }
     await this.#q.deleteUpload.execute(trx, ids);
+    if (completing.parts.every((part) => part.etag !== undefined)) {
+      // Remembered so that a repeated completion can be answered (see getCompletedUpload).
+      await trx.deleteFrom('completed_uploads').where('bucket', '=', record.bucket).where('upload_id', '=', completing.uploadId).execute();
+      await trx
+        .insertInto('completed_uploads')
+        .values({
+          bucket: record.bucket,
+          upload_id: completing.uploadId,
+          key: record.key,
+          version_id: record.versionId,
+          completed: record.lastModified.toISOString(),
+          record: JSON.stringify({ formatVersion: 1, etag: record.etag, parts: completing.parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })) }),
+        })
+        .execute();
+    }
     return [...stored.values()].filter((blobId) => !used.has(blobId));
   }
 

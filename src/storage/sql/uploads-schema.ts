@@ -34,6 +34,37 @@ export interface ObjectPartsTable {
   blob_id: string;
 }
 
+/**
+ * Completed multipart uploads (migration 3): what a repeated CompleteMultipartUpload of the same
+ * upload answers from, as S3 does, for as long as abandoned uploads are kept.
+ */
+export interface CompletedUploadsTable {
+  bucket: string;
+  upload_id: string;
+  key: string;
+  version_id: string;
+  /** ISO time of completion; sorts as text. */
+  completed: string;
+  /** JSON: { formatVersion, etag, parts: [{ partNumber, etag }] }. */
+  record: string;
+}
+
+export async function createCompletedUploadsTable(db: Kysely<CofferSchema>, profile: SqlDialectProfile): Promise<void> {
+  const key = profile.keyColumn;
+  await db.schema
+    .createTable('completed_uploads')
+    .addColumn('bucket', 'text', (c) => key(c.notNull()))
+    .addColumn('upload_id', 'text', (c) => key(c.notNull()))
+    .addColumn('key', 'text', (c) => key(c.notNull()))
+    .addColumn('version_id', 'text', (c) => key(c.notNull()))
+    .addColumn('completed', 'text', (c) => c.notNull())
+    .addColumn('record', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('completed_uploads_pk', ['bucket', 'upload_id'])
+    .addForeignKeyConstraint('completed_uploads_bucket_fk', ['bucket'], 'buckets', ['name'], (fk) => fk.onDelete('cascade'))
+    .execute();
+  await sql`create index completed_uploads_completed on completed_uploads (completed)`.execute(db);
+}
+
 export async function createUploadTables(db: Kysely<CofferSchema>, profile: SqlDialectProfile): Promise<void> {
   const key = profile.keyColumn;
   await db.schema

@@ -1,5 +1,6 @@
 /**
- * The embedded metadata store: one better-sqlite3 connection (WAL, synchronous=FULL,
+ * The embedded metadata store: one better-sqlite3 connection (WAL, synchronous=NORMAL with an
+ * fdatasync of the WAL before every write is acknowledged — see wal-sync.ts —,
  * foreign keys on) behind Kysely's SqliteDialect, running the shared SQL query layer.
  */
 import { chmodSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { StorageError, type MetadataStore } from '../ports.js';
 import { createSqlMetadataStore, type CofferSchema } from '../sql/index.js';
 import { sqliteProfile } from './sqlite-profile.js';
 import { cachingDatabase } from './statement-cache.js';
+import { createWalSyncer } from './wal-sync.js';
 
 export interface SqliteMetadataStoreOptions {
   path: string;
@@ -32,13 +34,16 @@ export async function openSqliteMetadataStore(options: SqliteMetadataStoreOption
     if (mode !== 'wal' && options.path !== ':memory:') {
       throw new StorageError('Unavailable', `the metadata database cannot use WAL mode (got ${String(mode)})`);
     }
-    raw.pragma('synchronous = FULL');
+    const durable = options.path !== ':memory:' && options.path !== '';
+    raw.pragma(durable ? 'synchronous = NORMAL' : 'synchronous = FULL');
     raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     raw.pragma('foreign_keys = ON');
     const database = cachingDatabase(raw);
     const db = new Kysely<CofferSchema>({ dialect: new SqliteDialect({ database }) });
+    const wal = durable ? createWalSyncer(`${options.path}-wal`) : undefined;
     return await createSqlMetadataStore(db, sqliteProfile, {
       directReader: database.directReader,
+      ...(wal ? { afterCommit: wal.sync, onClose: wal.close } : {}),
       ...(options.onListingRows ? { onListingRows: options.onListingRows } : {}),
     });
   } catch (error) {

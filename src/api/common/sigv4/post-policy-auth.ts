@@ -9,7 +9,11 @@
  * x-amz-credential and x-amz-date are themselves policy conditions.
  * Invariants: same credential lookup and the same derived-key cache as header auth; the
  * signature and session token are compared in constant time; an unknown key is
- * InvalidAccessKeyId; SigV2 forms (AWSAccessKeyId/signature) are refused, never downgraded.
+ * InvalidAccessKeyId.
+ * SigV2 forms (S3's original browser-POST scheme, still sent by many form builders): the form
+ * carries `AWSAccessKeyId` and `signature` = base64 HMAC-SHA1(secret key, policy as sent) and no
+ * x-amz-* signing fields. The policy is bound the same way (the exact base64 text); a form that
+ * mixes the two schemes is refused by the caller. Constant-time comparison, same lookup.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../../core/index.js';
@@ -21,6 +25,8 @@ import { checkToken } from './verify.js';
 
 export interface PostPolicyCredentials {
   policy: string;
+  /** SigV2 form: `AWSAccessKeyId` and `signature` (base64 HMAC-SHA1 of the policy). */
+  v2?: { accessKeyId: string | undefined; signature: string | undefined };
   algorithm: string | undefined;
   credential: string | undefined;
   date: string | undefined;
@@ -42,7 +48,37 @@ function missing(field: string): AppError {
   });
 }
 
+async function lookupKey(accessKeyId: string, opts: AuthenticateOptions): Promise<SigningCredential> {
+  const credential = await opts.lookup(accessKeyId);
+  if (credential === undefined) {
+    throw new AppError('InvalidAccessKeyId', {
+      message: 'The AWS Access Key Id you provided does not exist in our records.',
+      fields: { AWSAccessKeyId: accessKeyId.slice(0, 128) },
+    });
+  }
+  return credential;
+}
+
+function signatureMismatch(accessKeyId: string): AppError {
+  return new AppError('SignatureDoesNotMatch', {
+    message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    details: { accessKeyId, form: 'post-policy' },
+  });
+}
+
+async function authenticateV2(form: PostPolicyCredentials, v2: NonNullable<PostPolicyCredentials['v2']>, opts: AuthenticateOptions): Promise<PostPolicyAuthentication> {
+  if (v2.accessKeyId === undefined) throw missing('AWSAccessKeyId');
+  if (v2.signature === undefined) throw missing('signature');
+  const credential = await lookupKey(v2.accessKeyId, opts);
+  const expected = Buffer.from(createHmac('sha1', credential.secretKey.reveal()).update(form.policy, 'utf8').digest('base64'), 'latin1');
+  const provided = Buffer.from(v2.signature, 'latin1');
+  if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) throw signatureMismatch(v2.accessKeyId);
+  checkToken(credential, form.securityToken);
+  return { accessKeyId: credential.accessKeyId, credential, region: opts.region, requestTime: opts.now };
+}
+
 export async function authenticatePostPolicy(form: PostPolicyCredentials, opts: AuthenticateOptions): Promise<PostPolicyAuthentication> {
+  if (form.v2 !== undefined) return authenticateV2(form, form.v2, opts);
   if (form.algorithm === undefined) throw missing('x-amz-algorithm');
   if (form.algorithm !== ALGORITHM) {
     throw new AppError('UnsupportedSignature', {
@@ -64,13 +100,7 @@ export async function authenticatePostPolicy(form: PostPolicyCredentials, opts: 
     requestDate: form.date.slice(0, 8),
     amzDate: form.date,
   });
-  const credential = await opts.lookup(scope.accessKeyId);
-  if (credential === undefined) {
-    throw new AppError('InvalidAccessKeyId', {
-      message: 'The AWS Access Key Id you provided does not exist in our records.',
-      fields: { AWSAccessKeyId: scope.accessKeyId.slice(0, 128) },
-    });
-  }
+  const credential = await lookupKey(scope.accessKeyId, opts);
   const signingKey = defaultSigningKeyCache().signingKey(
     credential.accessKeyId,
     credential.secretKey.reveal(),
@@ -80,12 +110,7 @@ export async function authenticatePostPolicy(form: PostPolicyCredentials, opts: 
   );
   const expected = Buffer.from(createHmac('sha256', signingKey).update(form.policy, 'utf8').digest('hex'), 'latin1');
   const provided = Buffer.from(form.signature, 'latin1');
-  if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) {
-    throw new AppError('SignatureDoesNotMatch', {
-      message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-      details: { accessKeyId: scope.accessKeyId, form: 'post-policy' },
-    });
-  }
+  if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) throw signatureMismatch(scope.accessKeyId);
   checkToken(credential, form.securityToken);
   return { accessKeyId: credential.accessKeyId, credential, region: scope.region, requestTime };
 }

@@ -46,12 +46,14 @@ export function copySourceRangeOf(ctx: OperationContext, size: number): ByteRang
   }
   const start = Number(match[1]);
   const end = Number(match[2]);
-  if (start > end || end >= size) {
+  if (start > end) {
     throw new AppError('InvalidArgument', {
       message: `Range specified is not valid for source object of size: ${size}`,
       fields: { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: String(raw).slice(0, 64) },
     });
   }
+  // S3: a well-formed range that reaches past the end of the source is InvalidRange (416).
+  if (end >= size) throw new AppError('InvalidRange', { fields: { ActualObjectSize: String(size) } });
   return { start, end };
 }
 

@@ -16,7 +16,9 @@ import { defineOperation, type OperationContext, type S3Reply } from '../operati
 import { assertMultipartForm, readPostForm } from '../post-form.js';
 import { writeVersionIdHeader } from './version-headers.js';
 
-const AUTH_FIELDS = ['policy', 'x-amz-signature', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date'];
+const AUTH_FIELDS = ['policy', 'x-amz-signature', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date', 'awsaccesskeyid', 'signature'];
+const V4_FIELDS = ['x-amz-signature', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date'];
+const V2_FIELDS = ['awsaccesskeyid', 'signature'];
 const NOT_YET_PREFIXES = ['x-amz-server-side-encryption', 'x-amz-object-lock-', 'x-amz-checksum-', 'x-amz-website-redirect-location', 'tagging'];
 const CANNED_OK = new Set(['private', 'bucket-owner-full-control']);
 const STORAGE_CLASSES = new Set(['STANDARD', 'REDUCED_REDUNDANCY']);
@@ -48,10 +50,17 @@ class LengthRange extends Transform {
   }
 }
 
-function refuseUnsupportedFields(fields: ReadonlyMap<string, string>): void {
-  if (fields.has('awsaccesskeyid') || fields.has('signature')) {
-    throw new AppError('UnsupportedSignature', { message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.' });
+/** 'v2' for an AWSAccessKeyId/signature form, 'v4' otherwise; a form mixing both is refused. */
+function signatureVersion(fields: ReadonlyMap<string, string>): 'v2' | 'v4' {
+  const v2 = V2_FIELDS.some((name) => fields.has(name));
+  if (!v2) return 'v4';
+  if (V4_FIELDS.some((name) => fields.has(name))) {
+    throw new AppError('InvalidRequest', { message: 'Only one authentication mechanism may be used in a POST form.' });
   }
+  return 'v2';
+}
+
+function refuseUnsupportedFields(fields: ReadonlyMap<string, string>): void {
   for (const name of fields.keys()) {
     if (NOT_YET_PREFIXES.some((prefix) => name.startsWith(prefix))) throw new AppError('NotImplemented', { message: `The ${name} form field is not supported yet.` });
   }
@@ -114,11 +123,13 @@ export const PostObject = defineOperation({
     const signed = AUTH_FIELDS.some((name) => fields.has(name));
     const policy = fields.get('policy');
     if (signed && policy === undefined) throw missingField('policy');
+    const version = signatureVersion(fields);
     await ctx.admitFormCaller(
       policy === undefined
         ? undefined
         : {
             policy,
+            ...(version === 'v2' ? { v2: { accessKeyId: fields.get('awsaccesskeyid'), signature: fields.get('signature') } } : {}),
             algorithm: fields.get('x-amz-algorithm'),
             credential: fields.get('x-amz-credential'),
             date: fields.get('x-amz-date'),
@@ -129,7 +140,7 @@ export const PostObject = defineOperation({
     );
     // admitFormCaller refuses anonymous callers today; a future bucket policy may admit a
     // policy-less form, which then has no conditions to check.
-    const outcome = policy === undefined ? { lengthRange: undefined } : checkPostPolicy(parsePostPolicy(policy), { now: ctx.now, bucket: ctx.bucket as string, fields });
+    const outcome = policy === undefined ? { lengthRange: undefined } : checkPostPolicy(parsePostPolicy(policy), { now: ctx.now, bucket: ctx.bucket as string, fields, exempt: version === 'v2' ? V2_FIELDS : [] });
     const range = outcome.lengthRange ?? { min: 0, max: MAX_PUT_OBJECT_BYTES };
     const counter = new LengthRange(Math.min(range.max, MAX_PUT_OBJECT_BYTES));
     form.file.stream.on('error', (error) => counter.destroy(error));

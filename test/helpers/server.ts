@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startApp, type App } from '../../src/app/index.js';
 import { loadConfig } from '../../src/config/index.js';
-import { createLogger, silentLogger } from '../../src/observability/index.js';
+import { createLogger, silentLogger, type Logger } from '../../src/observability/index.js';
 
 export const ROOT_ACCESS_KEY = 'COFFERTESTROOTKEY001';
 export const ROOT_SECRET_KEY = 'coffer-test-root-secret-0123456789abcdef';
@@ -19,7 +19,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'coffer-test-'));
   const config = loadConfig(
     { dataDir, address: '127.0.0.1:0' },
@@ -27,7 +27,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   );
   // COFFER_TEST_LOG=debug shows the server's logs while debugging a test.
   const level = process.env.COFFER_TEST_LOG;
-  const logger = level ? createLogger({ level, destination: process.stderr }) : silentLogger;
+  const logger = options.logger ?? (level ? createLogger({ level, destination: process.stderr }) : silentLogger);
   const app = await startApp(config, { logger, announce: () => undefined });
   const clients: S3Client[] = [];
   const clientFor = (accessKeyId: string, secretAccessKey: string, region = 'us-east-1'): S3Client => {

@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, newRequestId, type Clock } from '../../core/index.js';
-import type { Authorizer } from '../../iam/authorizer/index.js';
+import type { AuthorizationCheck, Authorizer } from '../../iam/authorizer/index.js';
 import type { CredentialStore, Principal, StoredCredential } from '../../iam/credentials/index.js';
 import type { AuditSink, Logger } from '../../observability/index.js';
 import { authenticate, authenticatePostPolicy, type Authentication, type PostPolicyCredentials } from '../common/index.js';
@@ -72,8 +72,8 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
         services: ['s3'],
       };
       const route = { bucket: address.bucket, key: address.key, query: address.query, headers: req.headers };
-      const admit = async (checkedRoute: typeof route): Promise<void> => {
-        await deps.authorizer.authorize({ principal, checks: spec.authorize(checkedRoute) });
+      const admit = async (checkedRoute: typeof route, extraChecks: AuthorizationCheck[] = []): Promise<void> => {
+        await deps.authorizer.authorize({ principal, checks: [...spec.authorize(checkedRoute), ...extraChecks] });
         if (spec.needsBucket && address?.bucket !== undefined) {
           const bucket = await deps.services.buckets.getBucket(address.bucket);
           assertExpectedBucketOwner(req.headers, 'x-amz-expected-bucket-owner', bucket, principal);
@@ -88,7 +88,7 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
         refuseRequestSignature(req);
       }
       let formAdmitted = false;
-      const admitFormCaller = async (form: PostPolicyCredentials | undefined, key: string): Promise<Principal | undefined> => {
+      const admitFormCaller = async (form: PostPolicyCredentials | undefined, key: string, extraChecks: AuthorizationCheck[] = []): Promise<Principal | undefined> => {
         if (access !== 'post-form' || formAdmitted) throw new AppError('InternalError', { details: { reason: 'form admission out of place' } });
         formAdmitted = true;
         formKey = key;
@@ -96,7 +96,7 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
           await authenticatePostPolicy(form, authOptions);
           principal = found?.principal;
         }
-        await admit({ ...route, key });
+        await admit({ ...route, key }, extraChecks);
         return principal;
       };
       const requestBody = new RequestBody(req, res, auth);
@@ -174,6 +174,12 @@ function writeError(
   operation: string,
   cors: Record<string, string>,
 ): string {
+  // The client went away while its answer was streaming: nothing failed on our side.
+  if (res.headersSent && (res.destroyed || (error as NodeJS.ErrnoException)?.code === 'ERR_STREAM_PREMATURE_CLOSE')) {
+    logger.debug({ requestId, operation }, 'client closed the connection during the reply');
+    res.destroy();
+    return 'ClientClosedRequest';
+  }
   const rendered = renderS3Error(error, resource, requestId, HOST_ID);
   if (rendered.unexpected) logger.error({ requestId, operation, err: error }, 'request failed');
   else if (error instanceof AppError && error.details) logger.debug({ requestId, operation, code: error.code, details: error.details }, 'request refused');

@@ -90,6 +90,8 @@ export interface ObjectVersionRecord {
   data: ObjectData;
   /** Per-part sizes when the object came from a multipart upload (for partNumber GETs). */
   partSizes: number[] | undefined;
+  /** Per-part checksums (base64, the upload's algorithm), when the upload had one (partNumber GETs). */
+  partChecksums?: string[];
   storageClass: string;
   /** The version's tag set (≤ 10, sorted by key); absent when it has none. */
   tags?: StoredTag[];

@@ -85,4 +85,19 @@ describe('multipart part blobs and background work', () => {
     await blobs.read(youngPart.blobId);
     assert.equal(await expirer.runOnce(), 0);
   });
+
+  it('remembers a completed upload across a restart (a repeated completion answers the same version) until the expiry age', async () => {
+    const upload = await create('remembered');
+    const p1 = await part(upload, 1, Buffer.from('only part'));
+    const parts = [{ partNumber: 1, etag: p1.etag, checksums: {} }];
+    const first = await multipart.completeUpload({ bucket: 'b', key: 'remembered', uploadId: upload.uploadId, parts });
+    await store.close();
+    store = await openSqliteMetadataStore({ path: join(dir, 'metadata.sqlite') });
+    multipart = new MultipartService({ store, blobs, clock, inFlight, checksums: multipartChecksums });
+    const again = await multipart.completeUpload({ bucket: 'b', key: 'remembered', uploadId: upload.uploadId, parts });
+    assert.deepEqual([again.versionId, again.etag], [first.versionId, first.etag]);
+    now = new Date(now.getTime() + 8 * 24 * 3600 * 1000);
+    await createUploadExpirer({ multipart, clock, maxAgeMs: 7 * 24 * 3600 * 1000, logger: silentLogger }).runOnce();
+    await assert.rejects(multipart.completeUpload({ bucket: 'b', key: 'remembered', uploadId: upload.uploadId, parts }), /NoSuchUpload/);
+  });
 });

@@ -75,6 +75,21 @@ describe('multipart uploads through AWS SDK v3', () => {
     await expectS3Error(send(new GetObjectCommand({ Bucket: B, Key: 'big/object.bin', PartNumber: 5 })), 'InvalidPart', 400);
   });
 
+  it('answers a repeated CompleteMultipartUpload with the same result while the object it made exists', async () => {
+    const parts = [randomBytes(5 * MiB), randomBytes(100)];
+    const { uploadId, completed } = await upload('again', parts);
+    const first = await complete('again', uploadId, completed);
+    const second = await complete('again', uploadId, completed);
+    assert.equal(second.ETag, first.ETag);
+    assert.equal(second.ETag, multipartEtag(parts));
+    assert.equal(second.VersionId, first.VersionId);
+    // other parts, another key, or an object that is gone: the upload no longer exists
+    await expectS3Error(complete('again', uploadId, completed.slice(0, 1)), 'NoSuchUpload', 404);
+    await expectS3Error(complete('other-key', uploadId, completed), 'NoSuchUpload', 404);
+    await send(new PutObjectCommand({ Bucket: B, Key: 'again', Body: 'overwritten' }));
+    await expectS3Error(complete('again', uploadId, completed), 'NoSuchUpload', 404);
+  });
+
   it('serves ranges that span part boundaries', async () => {
     const parts = [randomBytes(5 * MiB), randomBytes(5 * MiB), randomBytes(1000)];
     const whole = Buffer.concat(parts);
@@ -110,7 +125,9 @@ describe('multipart uploads through AWS SDK v3', () => {
     const done = await complete('refused', uploadId, [p1, p2]);
     assert.equal(done.ETag, multipartEtag(parts.slice(0, 2)));
     assert.equal(await countBlobs(server.dataDir), blobs - 1, 'the unused part blob is deleted');
-    await expectS3Error(complete('refused', uploadId, [p1, p2]), 'NoSuchUpload', 404);
+    // Completing again with the same parts answers the same result (S3); other parts do not.
+    assert.equal((await complete('refused', uploadId, [p1, p2])).ETag, done.ETag);
+    await expectS3Error(complete('refused', uploadId, [p1]), 'NoSuchUpload', 404);
   });
 
   it('refuses part numbers outside 1..10000 and an upload id of another key', async () => {
@@ -241,6 +258,13 @@ describe('multipart uploads through AWS SDK v3', () => {
     assert.equal(done.ChecksumType, 'COMPOSITE');
     const head = await send(new HeadObjectCommand({ Bucket: B, Key: 'crc32', ChecksumMode: 'ENABLED' }));
     assert.equal(head.ChecksumCRC32, done.ChecksumCRC32);
+    // A part read carries that part's checksum and the object's checksum type.
+    for (const [i, p] of completed.entries()) {
+      const got = await send(new GetObjectCommand({ Bucket: B, Key: 'crc32', PartNumber: i + 1 }));
+      assert.equal(got.ChecksumCRC32, p.ChecksumCRC32);
+      assert.equal(got.ChecksumType, 'COMPOSITE');
+      assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(parts[i]!));
+    }
 
     const full = await send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'crc64', ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'FULL_OBJECT' }));
     const fullParts: CompletedPart[] = [];
@@ -250,6 +274,10 @@ describe('multipart uploads through AWS SDK v3', () => {
     }
     const fullDone = await complete('crc64', full.UploadId as string, fullParts);
     assert.equal(fullDone.ChecksumType, 'FULL_OBJECT');
+    const fullPart = await send(new GetObjectCommand({ Bucket: B, Key: 'crc64', PartNumber: 2 }));
+    assert.equal(fullPart.ChecksumType, 'FULL_OBJECT');
+    assert.ok(fullPart.ChecksumCRC64NVME);
+    assert.ok(Buffer.from(await fullPart.Body!.transformToByteArray()).equals(parts[1]!));
     const single = await send(new PutObjectCommand({ Bucket: B, Key: 'crc64-single', Body: Buffer.concat(parts), ChecksumAlgorithm: 'CRC64NVME' }));
     assert.equal(fullDone.ChecksumCRC64NVME, single.ChecksumCRC64NVME, 'the combined CRC equals the CRC of the whole object');
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { postForm, signPostPolicy } from '../helpers/post-policy.js';
 import { errorCode } from '../helpers/raw-request.js';
 import { expectS3Error, ROOT_ACCESS_KEY, ROOT_SECRET_KEY, startTestServer, type TestServer } from '../helpers/server.js';
@@ -212,10 +212,46 @@ describe('PostObject: browser form uploads with a SigV4 POST policy', () => {
     assert.equal(res.code, 'SignatureDoesNotMatch');
   });
 
-  it('refuses SigV2 form fields', async () => {
-    const res = await post(postForm({ key: 'v2.txt', AWSAccessKeyId: ROOT_ACCESS_KEY, policy: 'e30=', signature: 'abc' }, { bytes: 'x' }));
-    assert.equal(res.code, 'InvalidRequest');
-    await assertAbsent('v2.txt');
+  /** A SigV2 form (AWSAccessKeyId + base64 HMAC-SHA1 signature of the policy) for `key`. */
+  function v2Form(key: string, conditions: unknown[], opts: { secret?: string; accessKey?: string; bucket?: string; fieldsAsFiles?: boolean } = {}): FormData {
+    const policy = Buffer.from(JSON.stringify({ expiration: new Date(Date.now() + 3_600_000).toISOString(), conditions: [{ bucket: opts.bucket ?? BUCKET }, ...conditions] })).toString('base64');
+    const signature = createHmac('sha1', opts.secret ?? ROOT_SECRET_KEY).update(policy).digest('base64');
+    const fields: Record<string, string> = { key, AWSAccessKeyId: opts.accessKey ?? ROOT_ACCESS_KEY, acl: 'private', signature, policy, 'Content-Type': 'text/plain' };
+    const form = new FormData();
+    // Python's requests (files=…) and some form libraries send every field as a file part.
+    for (const [name, value] of Object.entries(fields)) {
+      if (opts.fieldsAsFiles) form.append(name, new Blob([value]), name);
+      else form.append(name, value);
+    }
+    form.append('file', new Blob(['bar'], { type: 'text/plain' }), 'file');
+    return form;
+  }
+  const v2Conditions = [['starts-with', '$key', 'v2'], { acl: 'private' }, ['starts-with', '$Content-Type', 'text/plain'], ['content-length-range', 0, 1024]];
+
+  it('refuses a correctly signed SigV2 form with a clear InvalidRequest and stores nothing (no downgrade to HMAC-SHA1)', async () => {
+    for (const fieldsAsFiles of [false, true]) {
+      const res = await post(v2Form('v2-plain.txt', v2Conditions, { fieldsAsFiles }));
+      assert.deepEqual([res.status, res.code], [400, 'InvalidRequest'], res.text);
+      assert.match(res.text, /AWS4-HMAC-SHA256/);
+    }
+    await assertAbsent('v2-plain.txt');
+  });
+
+  it('stores the tags of a tagging field (a <Tagging> document the policy covers)', async () => {
+    const tagging = '<Tagging><TagSet><Tag><Key>0</Key><Value>zero</Value></Tag><Tag><Key>1</Key><Value>one</Value></Tag></TagSet></Tagging>';
+    const res = await post(form('tagged.txt', 'x', { fields: { tagging }, conditions: [['starts-with', '$tagging', '']] }));
+    assert.equal(res.status, 204, res.text);
+    const got = await server.client.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: 'tagged.txt' }));
+    assert.deepEqual(got.TagSet, [{ Key: '0', Value: 'zero' }, { Key: '1', Value: 'one' }]);
+    const bad = await post(form('badtags.txt', 'x', { fields: { tagging: '<Tagging><TagSet><Tag><Key>k</Key></Tag></TagSet></Tagging>' }, conditions: [['starts-with', '$tagging', '']] }));
+    assert.equal(bad.code, 'MalformedXML');
+    await assertAbsent('badtags.txt');
+  });
+
+  it('refuses a form mixing SigV2 and SigV4 fields', async () => {
+    const mixed = await post(postForm({ key: 'v2-bad.txt', AWSAccessKeyId: ROOT_ACCESS_KEY, signature: 'abc', ...sign([{ key: 'v2-bad.txt' }]) }, { bytes: 'x' }));
+    assert.equal(mixed.code, 'InvalidRequest');
+    await assertAbsent('v2-bad.txt');
   });
 
   it('refuses a form without a file, and a form without a key', async () => {

@@ -43,9 +43,10 @@ export interface OperationContext extends RouteContext {
    * Form-authenticated operations only (PostObject): verifies the form's SigV4 POST-policy
    * credentials (undefined: anonymous), then enforces the operation's declared checks for `key`
    * and the bucket's existence — the same steps the pipeline runs for signed requests, before
-   * any byte of the upload is read. Resolves with the caller.
+   * any byte of the upload is read. `extraChecks` are authorized with them (e.g.
+   * s3:PutObjectTagging for a form with a tagging field). Resolves with the caller.
    */
-  admitFormCaller(form: PostPolicyCredentials | undefined, key: string): Promise<Principal | undefined>;
+  admitFormCaller(form: PostPolicyCredentials | undefined, key: string, extraChecks?: AuthorizationCheck[]): Promise<Principal | undefined>;
 }
 
 export interface S3Reply {

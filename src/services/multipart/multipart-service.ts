@@ -229,6 +229,9 @@ export class MultipartService {
       dataCrc32: combinedCrc32(this.#checksums, parts),
       data: { kind: 'parts', parts: parts.map((part) => ({ blobId: part.blobId, size: part.size })) },
       partSizes: parts.map((part) => part.size),
+      ...(checksum && parts.every((part) => part.checksum?.algorithm === checksum.algorithm)
+        ? { partChecksums: parts.map((part) => part.checksum?.value as string) }
+        : {}),
       storageClass: upload.storageClass,
     };
     let result;

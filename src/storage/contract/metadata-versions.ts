@@ -124,12 +124,14 @@ export function versionCases(current: () => MetadataStoreHarness): void {
       writing = false;
     })();
     let reads = 0;
-    // Reads at every microtask step, so some land between the statements of a write transaction.
+    // Reads at every turn of the event loop, so they interleave with the writes. (A write may
+    // wait for I/O — the SQLite store's WAL fdatasync runs on the thread pool — so the reader must
+    // let the event loop run; yielding only microtasks would starve the writer forever.)
     while (writing) {
       const record = await current().store.getObjectVersion(B, 'k');
       assert.equal(record?.isLatest, true, 'a reader saw no latest version');
       reads++;
-      await null;
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await writer;
     assert.ok(reads > 30);

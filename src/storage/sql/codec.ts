@@ -45,6 +45,8 @@ interface StoredObjectV1 {
   /** dataKind 'parts': [blobId, size] of each part blob, in order. */
   dataParts?: Array<[string, number]>;
   partSizes?: number[];
+  /** Added within format 1 as an optional field: base64 checksum of each part, in order. */
+  partChecksums?: string[];
   storageClass: string;
   /** Added within format 1 as an optional field (records written before it have no tags): [key, value] pairs sorted by key. */
   tags?: Array<[string, string]>;
@@ -103,6 +105,7 @@ export function encodeObject(record: ObjectVersionRecord): EncodedObject {
     dataKind: record.data.kind,
     ...(record.data.kind === 'parts' ? { dataParts: record.data.parts.map((p): [string, number] => [p.blobId, p.size]) } : {}),
     ...(record.partSizes ? { partSizes: record.partSizes } : {}),
+    ...(record.partChecksums ? { partChecksums: record.partChecksums } : {}),
     storageClass: record.storageClass,
     ...(record.tags ? { tags: encodeTags(record.tags) } : {}),
   };
@@ -146,6 +149,7 @@ function decodeObjectFields(row: ObjectSummaryRow) {
     checksum: stored.checksum,
     dataCrc32: stored.dataCrc32,
     partSizes: stored.partSizes,
+    ...(Array.isArray(stored.partChecksums) && stored.partChecksums.every((c) => typeof c === 'string') ? { partChecksums: stored.partChecksums } : {}),
     storageClass: stored.storageClass,
     ...(stored.tags ? { tags: decodeTags(stored.tags, where) } : {}),
   };

@@ -10,10 +10,8 @@
  * Invariants: same credential lookup and the same derived-key cache as header auth; the
  * signature and session token are compared in constant time; an unknown key is
  * InvalidAccessKeyId.
- * SigV2 forms (S3's original browser-POST scheme, still sent by many form builders): the form
- * carries `AWSAccessKeyId` and `signature` = base64 HMAC-SHA1(secret key, policy as sent) and no
- * x-amz-* signing fields. The policy is bound the same way (the exact base64 text); a form that
- * mixes the two schemes is refused by the caller. Constant-time comparison, same lookup.
+ * SigV2 forms (`AWSAccessKeyId` + base64 HMAC-SHA1 `signature`) are recognised only to be refused
+ * with the same clear InvalidRequest as Signature V2 headers: HMAC-SHA1 is never a way in.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../../core/index.js';
@@ -66,19 +64,13 @@ function signatureMismatch(accessKeyId: string): AppError {
   });
 }
 
-async function authenticateV2(form: PostPolicyCredentials, v2: NonNullable<PostPolicyCredentials['v2']>, opts: AuthenticateOptions): Promise<PostPolicyAuthentication> {
-  if (v2.accessKeyId === undefined) throw missing('AWSAccessKeyId');
-  if (v2.signature === undefined) throw missing('signature');
-  const credential = await lookupKey(v2.accessKeyId, opts);
-  const expected = Buffer.from(createHmac('sha1', credential.secretKey.reveal()).update(form.policy, 'utf8').digest('base64'), 'latin1');
-  const provided = Buffer.from(v2.signature, 'latin1');
-  if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) throw signatureMismatch(v2.accessKeyId);
-  checkToken(credential, form.securityToken);
-  return { accessKeyId: credential.accessKeyId, credential, region: opts.region, requestTime: opts.now };
-}
-
 export async function authenticatePostPolicy(form: PostPolicyCredentials, opts: AuthenticateOptions): Promise<PostPolicyAuthentication> {
-  if (form.v2 !== undefined) return authenticateV2(form, form.v2, opts);
+  // Signature V2 forms (AWSAccessKeyId + HMAC-SHA1) are refused like V2 headers: no downgrade.
+  if (form.v2 !== undefined) {
+    throw new AppError('UnsupportedSignature', {
+      message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+    });
+  }
   if (form.algorithm === undefined) throw missing('x-amz-algorithm');
   if (form.algorithm !== ALGORITHM) {
     throw new AppError('UnsupportedSignature', {

@@ -68,7 +68,15 @@ async function readObject(ctx: OperationContext, withBody: boolean): Promise<S3R
     headers['content-length'] = record.size;
     if (ctx.headers['x-amz-checksum-mode']?.toString().toUpperCase() === 'ENABLED') Object.assign(headers, checksumHeaders(record));
   }
-  if (byPart !== 'none') headers['x-amz-mp-parts-count'] = (record.partSizes ?? [record.size]).length;
+  if (byPart !== 'none') {
+    headers['x-amz-mp-parts-count'] = (record.partSizes ?? [record.size]).length;
+    // S3 answers a part read with that part's checksum and the object's checksum type.
+    const partChecksum = record.partChecksums?.[Number(ctx.query.get('partNumber')) - 1];
+    if (record.checksum && partChecksum !== undefined) {
+      headers[`x-amz-checksum-${record.checksum.algorithm.toLowerCase()}`] = partChecksum;
+      headers['x-amz-checksum-type'] = record.checksum.type;
+    }
+  }
   for (const name of overrides) headers[OVERRIDES[name] as string] = ctx.query.get(name) as string;
   if (!withBody || (range === undefined && record.size === 0)) return { status, headers };
   const body = await ctx.services.objects.openBody(record, range);

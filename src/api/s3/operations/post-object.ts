@@ -14,12 +14,13 @@ import { MAX_PUT_OBJECT_BYTES } from '../../../services/index.js';
 import { buildXml } from '../../common/xml/index.js';
 import { defineOperation, type OperationContext, type S3Reply } from '../operation.js';
 import { assertMultipartForm, readPostForm } from '../post-form.js';
+import { parseTaggingDocument } from './tagging-input.js';
 import { writeVersionIdHeader } from './version-headers.js';
 
 const AUTH_FIELDS = ['policy', 'x-amz-signature', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date', 'awsaccesskeyid', 'signature'];
 const V4_FIELDS = ['x-amz-signature', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date'];
 const V2_FIELDS = ['awsaccesskeyid', 'signature'];
-const NOT_YET_PREFIXES = ['x-amz-server-side-encryption', 'x-amz-object-lock-', 'x-amz-checksum-', 'x-amz-website-redirect-location', 'tagging'];
+const NOT_YET_PREFIXES = ['x-amz-server-side-encryption', 'x-amz-object-lock-', 'x-amz-checksum-', 'x-amz-website-redirect-location'];
 const CANNED_OK = new Set(['private', 'bucket-owner-full-control']);
 const STORAGE_CLASSES = new Set(['STANDARD', 'REDUCED_REDUNDANCY']);
 
@@ -137,10 +138,15 @@ export const PostObject = defineOperation({
             securityToken: fields.get('x-amz-security-token'),
           },
       key,
+      // S3: tagging on upload also needs s3:PutObjectTagging.
+      fields.has('tagging') ? [{ action: 's3:PutObjectTagging', bucket: ctx.bucket, key }] : [],
     );
     // admitFormCaller refuses anonymous callers today; a future bucket policy may admit a
     // policy-less form, which then has no conditions to check.
     const outcome = policy === undefined ? { lengthRange: undefined } : checkPostPolicy(parsePostPolicy(policy), { now: ctx.now, bucket: ctx.bucket as string, fields, exempt: version === 'v2' ? V2_FIELDS : [] });
+    // The `tagging` field is a <Tagging> document, as the PutObjectTagging body (covered by the policy like every field).
+    const taggingField = fields.get('tagging');
+    const tags = taggingField === undefined ? undefined : parseTaggingDocument(Buffer.from(taggingField, 'utf8'), 'object');
     const range = outcome.lengthRange ?? { min: 0, max: MAX_PUT_OBJECT_BYTES };
     const counter = new LengthRange(Math.min(range.max, MAX_PUT_OBJECT_BYTES));
     form.file.stream.on('error', (error) => counter.destroy(error));
@@ -158,6 +164,7 @@ export const PostObject = defineOperation({
       userMetadata,
       storageClass: fields.get('x-amz-storage-class') ?? 'STANDARD',
       contentMd5: undefined,
+      tags,
       afterBody: () => {
         if (counter.bytes < range.min) {
           throw new AppError('EntityTooSmall', {

@@ -13,13 +13,11 @@
  * SigV2 forms (`AWSAccessKeyId` + base64 HMAC-SHA1 `signature`) are recognised only to be refused
  * with the same clear InvalidRequest as Signature V2 headers: HMAC-SHA1 is never a way in.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../../core/index.js';
 import { ALGORITHM, parseAmzDate } from './canonical-request.js';
 import { parseCredentialScope } from './credential-scope.js';
-import { defaultSigningKeyCache } from './signing-key.js';
 import type { AuthenticateOptions, SigningCredential } from './types.js';
-import { checkToken } from './verify.js';
+import { checkToken, signatureMatches } from './verify.js';
 
 export interface PostPolicyCredentials {
   policy: string;
@@ -93,16 +91,7 @@ export async function authenticatePostPolicy(form: PostPolicyCredentials, opts: 
     amzDate: form.date,
   });
   const credential = await lookupKey(scope.accessKeyId, opts);
-  const signingKey = defaultSigningKeyCache().signingKey(
-    credential.accessKeyId,
-    credential.secretKey.reveal(),
-    scope.date,
-    scope.region,
-    scope.service,
-  );
-  const expected = Buffer.from(createHmac('sha256', signingKey).update(form.policy, 'utf8').digest('hex'), 'latin1');
-  const provided = Buffer.from(form.signature, 'latin1');
-  if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) throw signatureMismatch(scope.accessKeyId);
+  if (!signatureMatches(credential, scope, form.policy, form.signature)) throw signatureMismatch(scope.accessKeyId);
   checkToken(credential, form.securityToken);
   return { accessKeyId: credential.accessKeyId, credential, region: scope.region, requestTime };
 }

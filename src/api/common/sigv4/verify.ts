@@ -44,6 +44,19 @@ export function checkToken(credential: SigningCredential, sent: string | undefin
   throw new AppError('InvalidToken', { message: 'The provided token is malformed or otherwise invalid.' });
 }
 
+/** The SigV4 signing key for this credential and scope (cached per day, region and service). */
+function derivedKey(credential: SigningCredential, scope: CredentialScope): Buffer {
+  return defaultSigningKeyCache().signingKey(credential.accessKeyId, credential.secretKey.reveal(), scope.date, scope.region, scope.service);
+}
+
+/** HMAC-SHA256 of `stringToSign` under the credential's derived key, compared in constant time
+ * with the hex signature the client sent. Shared by header, presigned and POST-policy auth. */
+export function signatureMatches(credential: SigningCredential, scope: CredentialScope, stringToSign: string, sent: string): boolean {
+  const expected = Buffer.from(createHmac('sha256', derivedKey(credential, scope)).update(stringToSign, 'utf8').digest('hex'), 'latin1');
+  const provided = Buffer.from(sent, 'latin1');
+  return provided.length === expected.length && timingSafeEqual(provided, expected);
+}
+
 export async function verifySignature(parts: SignedParts, opts: AuthenticateOptions): Promise<Authentication> {
   const { scope } = parts;
   const credential = await opts.lookup(scope.accessKeyId);
@@ -55,16 +68,7 @@ export async function verifySignature(parts: SignedParts, opts: AuthenticateOpti
   }
   const canonicalRequest = buildCanonicalRequest(parts);
   const stringToSign = buildStringToSign(parts.amzDate, scope.scope, canonicalRequest);
-  const signingKey = defaultSigningKeyCache().signingKey(
-    credential.accessKeyId,
-    credential.secretKey.reveal(),
-    scope.date,
-    scope.region,
-    scope.service,
-  );
-  const expected = Buffer.from(createHmac('sha256', signingKey).update(stringToSign).digest('hex'), 'latin1');
-  const provided = Buffer.from(parts.signature, 'latin1');
-  if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) {
+  if (!signatureMatches(credential, scope, stringToSign, parts.signature)) {
     throw new AppError('SignatureDoesNotMatch', {
       message:
         'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
@@ -86,7 +90,7 @@ export async function verifySignature(parts: SignedParts, opts: AuthenticateOpti
     presigned: parts.presigned,
     payload: parts.payload,
     seed: {
-      signingKey: new Secret(signingKey),
+      signingKey: new Secret(derivedKey(credential, scope)),
       scope: scope.scope,
       amzDate: parts.amzDate,
       signature: parts.signature,

@@ -1,9 +1,6 @@
 #!/usr/bin/env node
 // The `coffer` command. `coffer server …` runs the server from the compiled build (npm run build);
 // with COFFER_DEV=1 it runs the TypeScript sources through tsx instead.
-// libuv's pool (default 4 threads) runs every file write and fsync: with many uploads in flight,
-// four blocking fsyncs would stall all other file I/O. Must be set before the pool starts.
-process.env.UV_THREADPOOL_SIZE ??= '16';
 const [command, ...rest] = process.argv.slice(2);
 const dev = process.env.COFFER_DEV === '1';
 if (dev) await import('tsx/esm');

@@ -59,16 +59,6 @@ describe('checksums', () => {
     }
   });
 
-  it('is fast enough for large bodies (CRC32C and CRC64NVME over 16 MiB under two seconds even on a loaded machine)', () => {
-    const data = randomBytes(16 * 1024 * 1024);
-    for (const alg of ['CRC32C', 'CRC64NVME'] as const) {
-      const start = performance.now();
-      digestOf(alg, data);
-      const ms = performance.now() - start;
-      assert.ok(ms < 2000, `${alg} took ${ms.toFixed(0)} ms`);
-    }
-  });
-
   it('names the header of each algorithm and maps it back', () => {
     assert.equal(checksumHeaderName('CRC64NVME'), 'x-amz-checksum-crc64nvme');
     assert.equal(checksumHeaderName('SHA256'), 'x-amz-checksum-sha256');

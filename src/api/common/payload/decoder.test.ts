@@ -132,17 +132,14 @@ describe('payload decoding', () => {
     await assert.rejects(decode(authWith({ kind: 'sha256', hex: hex(data) }), [data.subarray(1)]), { code: 'XAmzContentSHA256Mismatch' });
   });
 
-  it('decodes a 64 MiB signed body at more than 60 MiB/s even on a loaded machine', async () => {
+  it('decodes a 64 MiB signed body split at arbitrary points', async () => {
     const piece = randomBytes(64 * 1024);
     const chunkCount = 1024;
     const body = await encodeSigned(Array.from({ length: chunkCount }, () => piece));
     const pieces = splitAt(body, Array.from({ length: Math.ceil(body.length / 65000) }, (_, i) => i * 65000 + 17));
-    const start = performance.now();
     const r = await decode(streaming(false), pieces, { decodedContentLength: chunkCount * piece.length });
-    const seconds = (performance.now() - start) / 1000;
     assert.equal(r.body.length, 64 * 1024 * 1024);
-    assert.ok(64 / seconds > 60, `${(64 / seconds).toFixed(0)} MiB/s`);
-    console.log(`# aws-chunked signed decode: ${(64 / seconds).toFixed(0)} MiB/s`);
+    assert.ok(r.body.subarray(0, piece.length).equals(piece) && r.body.subarray(-piece.length).equals(piece));
   });
 });
 

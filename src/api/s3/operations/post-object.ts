@@ -51,7 +51,8 @@ class LengthRange extends Transform {
   }
 }
 
-/** 'v2' for an AWSAccessKeyId/signature form, 'v4' otherwise; a form mixing both is refused. */
+/** 'v2' for an AWSAccessKeyId/signature form (refused by authentication, never downgraded),
+ * 'v4' otherwise; a form mixing both is refused here. */
 function signatureVersion(fields: ReadonlyMap<string, string>): 'v2' | 'v4' {
   const v2 = V2_FIELDS.some((name) => fields.has(name));
   if (!v2) return 'v4';
@@ -143,7 +144,7 @@ export const PostObject = defineOperation({
     );
     // admitFormCaller refuses anonymous callers today; a future bucket policy may admit a
     // policy-less form, which then has no conditions to check.
-    const outcome = policy === undefined ? { lengthRange: undefined } : checkPostPolicy(parsePostPolicy(policy), { now: ctx.now, bucket: ctx.bucket as string, fields, exempt: version === 'v2' ? V2_FIELDS : [] });
+    const outcome = policy === undefined ? { lengthRange: undefined } : checkPostPolicy(parsePostPolicy(policy), { now: ctx.now, bucket: ctx.bucket as string, fields });
     // The `tagging` field is a <Tagging> document, as the PutObjectTagging body (covered by the policy like every field).
     const taggingField = fields.get('tagging');
     const tags = taggingField === undefined ? undefined : parseTaggingDocument(Buffer.from(taggingField, 'utf8'), 'object');

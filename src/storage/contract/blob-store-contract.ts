@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { BlobStore, ByteRange } from '../ports.js';
 import { assertStorageError } from './fixtures.js';
-import type { BlobStoreFactory, BlobStoreHarness } from './harness.js';
+import { freshHarnessPerTest, type BlobStoreFactory } from './harness.js';
 import { sweepCases } from './blob-sweep.js';
 
 export async function writeBlob(store: BlobStore, bytes: Buffer): Promise<string> {
@@ -39,18 +39,7 @@ const INVALID_IDS = ['', '.', '..', '../x', '../../etc/passwd', 'a/b', '/etc/pas
 
 export function runBlobStoreContract(name: string, factory: BlobStoreFactory): void {
   describe(`${name} (BlobStore contract)`, () => {
-    let harness: BlobStoreHarness | undefined;
-    const current = (): BlobStoreHarness => {
-      if (!harness) throw new Error('no store: the factory did not run');
-      return harness;
-    };
-    beforeEach(async () => {
-      harness = await factory();
-    });
-    afterEach(async () => {
-      await harness?.dispose();
-      harness = undefined;
-    });
+    const current = freshHarnessPerTest(factory);
     const tempFiles = async () => {
       const dir = current().tempDir;
       return dir === undefined ? [] : readdir(dir);

@@ -1,4 +1,5 @@
 /** What an implementation provides to run the storage contract suites against it. */
+import { afterEach, beforeEach } from 'node:test';
 import type { BlobStore, MetadataStore } from '../ports.js';
 
 export interface MetadataStoreHarness {
@@ -27,3 +28,19 @@ export interface BlobStoreHarness {
 }
 
 export type BlobStoreFactory = () => Promise<BlobStoreHarness>;
+
+/** A fresh harness per test from `factory`, disposed after it; `current()` returns it. */
+export function freshHarnessPerTest<H extends { dispose(): Promise<void> }>(factory: () => Promise<H>): () => H {
+  let harness: H | undefined;
+  beforeEach(async () => {
+    harness = await factory();
+  });
+  afterEach(async () => {
+    await harness?.dispose();
+    harness = undefined;
+  });
+  return () => {
+    if (!harness) throw new Error('no store: the factory did not run');
+    return harness;
+  };
+}

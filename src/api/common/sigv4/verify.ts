@@ -10,18 +10,12 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError, Secret } from '../../../core/index.js';
-import { buildCanonicalRequest, buildStringToSign, type HeaderIndex } from './canonical-request.js';
+import { buildCanonicalRequest, buildStringToSign, type CanonicalRequestInput } from './canonical-request.js';
 import type { CredentialScope } from './credential-scope.js';
 import { defaultSigningKeyCache } from './signing-key.js';
 import type { Authentication, AuthenticateOptions, PayloadMode, SigningCredential } from './types.js';
 
-export interface SignedParts {
-  method: string;
-  canonicalUri: string;
-  canonicalQuery: string;
-  headers: HeaderIndex;
-  signedHeaders: readonly string[];
-  payloadHash: string;
+export interface SignedParts extends CanonicalRequestInput {
   payload: PayloadMode;
   scope: CredentialScope;
   amzDate: string;

@@ -57,6 +57,18 @@ export const APP_ERROR_CODES = [
   'InvalidToken',
   'UnsupportedSignature',
   'InvalidBucketOwnerAWSAccountID',
+  // identities and policies (IAM, STS, admin API, bucket policies)
+  'NoSuchEntity',
+  'EntityAlreadyExists',
+  'DeleteConflict',
+  'LimitExceeded',
+  'MalformedPolicyDocument',
+  'MalformedPolicy',
+  'NoSuchBucketPolicy',
+  'InvalidInput',
+  'MissingParameter',
+  'InvalidParameterValue',
+  'InvalidClientTokenId',
   // resources
   'NoSuchBucket',
   'NoSuchKey',

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Secret } from '../../core/index.js';
-import type { Principal } from './principal.js';
+import { ACCOUNT_ID, type Principal } from './principal.js';
 
 export interface StoredCredential {
   accessKeyId: string;
@@ -22,7 +22,7 @@ export interface CredentialStore {
 
 export function rootPrincipal(accessKeyId: string): Principal {
   const canonicalId = createHash('sha256').update(`coffer-root:${accessKeyId}`).digest('hex');
-  return { kind: 'root', accessKeyId, canonicalId, displayName: 'root', arn: 'arn:aws:iam::000000000000:root' };
+  return { kind: 'root', credential: 'root', accessKeyId, canonicalId, displayName: 'root', arn: `arn:aws:iam::${ACCOUNT_ID}:root`, userId: ACCOUNT_ID };
 }
 
 export class RootCredentialStore implements CredentialStore {

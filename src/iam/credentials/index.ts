@@ -1,3 +1,4 @@
 export { RootCredentialStore, rootPrincipal } from './credential-store.js';
 export type { CredentialStore, StoredCredential } from './credential-store.js';
-export type { Principal } from './principal.js';
+export { ACCOUNT_ID } from './principal.js';
+export type { Principal, PrincipalKind } from './principal.js';

@@ -27,6 +27,11 @@ export interface Config {
   readonly orphanSweepIntervalMs: number;
   readonly multipartExpiryMs: number;
   readonly shutdownTimeoutMs: number;
+  /** false: the root key and root-owned access keys are refused on every API. */
+  readonly apiRootAccess: boolean;
+  /** IPs/CIDRs whose forwarding headers are believed for aws:SourceIp. */
+  readonly trustedProxies: readonly string[];
+  readonly stsMaxDurationSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +119,22 @@ function rootCredentials(settings: RawSettings): Config['rootCredentials'] {
   return Object.freeze({ accessKey: rootUser, secretKey: new Secret(rootPassword) });
 }
 
+function trustedProxies(entries: readonly string[]): string[] {
+  for (const entry of entries) {
+    const [ip, bits, extra] = entry.split('/');
+    const family = isIP(ip ?? '');
+    const max = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+    if (family === 0 || !bitsOk || extra !== undefined) throw new ConfigError(`COFFER_TRUSTED_PROXIES: '${entry}' is not an IP address or CIDR`);
+  }
+  return [...entries];
+}
+
+function stsMaxDuration(seconds: number): number {
+  if (seconds < 900 || seconds > 365 * 24 * 3600) throw new ConfigError('COFFER_STS_MAX_DURATION must be between 900 and 31536000 seconds');
+  return seconds;
+}
+
 export function loadConfig(flags: ServerFlags, env: Env): Config {
   const settings = readSettings(env);
   const { host, port } = parseAddress(flags.address ?? settings.address);
@@ -139,6 +160,9 @@ export function loadConfig(flags: ServerFlags, env: Env): Config {
     orphanSweepIntervalMs: settings.orphanSweepIntervalSeconds * 1000,
     multipartExpiryMs: settings.multipartExpirySeconds * 1000,
     shutdownTimeoutMs: settings.shutdownTimeoutSeconds * 1000,
+    apiRootAccess: settings.apiRootAccess,
+    trustedProxies: Object.freeze(trustedProxies(settings.trustedProxies)),
+    stsMaxDurationSeconds: stsMaxDuration(settings.stsMaxDurationSeconds),
   });
 }
 

@@ -28,6 +28,9 @@ export interface RawSettings {
   multipartExpirySeconds: number;
   shutdownTimeoutSeconds: number;
   allowWorldReadableSecrets: boolean;
+  apiRootAccess: boolean;
+  trustedProxies: string[];
+  stsMaxDurationSeconds: number;
 }
 
 export const SETTINGS: readonly SettingSpec[] = [
@@ -55,4 +58,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     doc: 'On SIGTERM/SIGINT, seconds to let in-flight requests finish before connections are closed.' },
   { key: 'allowWorldReadableSecrets', env: ['COFFER_ALLOW_WORLD_READABLE_SECRETS'], type: 'boolean', default: 'false',
     doc: 'Accept *_FILE secrets that other users can read (e.g. some container secret mounts).' },
+  { key: 'apiRootAccess', env: ['COFFER_API_ROOT_ACCESS', 'MINIO_API_ROOT_ACCESS'], type: 'boolean', default: 'true',
+    doc: 'Whether the root credentials (and access keys owned by root) may be used on the S3, IAM, STS and admin APIs. Set to off once least-privilege users exist.' },
+  { key: 'trustedProxies', env: ['COFFER_TRUSTED_PROXIES'], type: 'list', default: '',
+    doc: 'Comma-separated IP addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed when computing aws:SourceIp. Empty: the TCP peer is the source.' },
+  { key: 'stsMaxDurationSeconds', env: ['COFFER_STS_MAX_DURATION'], type: 'integer', default: '43200',
+    doc: 'Longest lifetime, in seconds, of temporary credentials from STS (AssumeRole default range 900 s – 12 h).' },
 ];

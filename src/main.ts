@@ -1,6 +1,6 @@
 /** Process entry for `coffer server [DATA_DIR] [--address HOST:PORT] [--allow-insecure-http]`. */
 import { parseArgs } from 'node:util';
-import { startApp } from './app/index.js';
+import { isClusterWorker, runClusterPrimary, runClusterWorker, startApp } from './app/index.js';
 import { ConfigError, loadConfigFromProcess } from './config/index.js';
 
 export async function runServer(argv: string[]): Promise<void> {
@@ -24,6 +24,11 @@ export async function runServer(argv: string[]): Promise<void> {
       address: values.address,
       allowInsecureHttp: values['allow-insecure-http'],
     });
+    // COFFER_WORKERS > 1: this process is the cluster primary, or (re-run by cluster.fork) a worker.
+    if (config.workers > 1) {
+      await (isClusterWorker() ? runClusterWorker(config) : runClusterPrimary(config));
+      return;
+    }
     app = await startApp(config);
   } catch (error) {
     if (error instanceof ConfigError) {

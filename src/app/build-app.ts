@@ -1,16 +1,18 @@
 /** The composition root: the only place that picks implementations and wires them together. */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { healthResponder, startHttpServer, type RunningServer } from '../api/http/index.js';
+import { ADMIN_PATH_PREFIX, adminEndpoints, createAdminHandler, packageVersion } from '../api/admin/index.js';
+import { healthResponder, notListening, startHttpServer, type RunningServer } from '../api/http/index.js';
+import { createQueryHandler, isQueryRequest } from '../api/query/index.js';
 import { buildOperationRegistry, createS3Pipeline } from '../api/s3/index.js';
 import { multipartChecksums } from '../api/common/index.js';
-import { createOrphanSweeper, createUploadExpirer } from '../background/index.js';
+import { createOrphanSweeper, createPeriodicJob, createUploadExpirer } from '../background/index.js';
 import type { Config } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
-import { RootOnlyAuthorizer } from '../iam/authorizer/index.js';
-import { RootCredentialStore } from '../iam/credentials/index.js';
+import { PolicyAuthorizer } from '../iam/authorizer/index.js';
+import { loadOrCreateLocalSealer, RootCredentialStore } from '../iam/credentials/index.js';
 import { createLogAuditSink, createLogger, type Logger } from '../observability/index.js';
-import { BucketService, MultipartService, ObjectService } from '../services/index.js';
+import { BucketService, IamIdentityService, MultipartService, ObjectService } from '../services/index.js';
 import { createFsBlobStore } from '../storage/fs/index.js';
 import type { BlobStore, MetadataStore } from '../storage/ports.js';
 import { openSqliteMetadataStore } from '../storage/sqlite/index.js';
@@ -20,6 +22,8 @@ export interface App {
   readonly port: number;
   readonly endpoint: string;
   readonly rootAccessKey: string;
+  /** Users, groups, policies, roles, access keys and STS sessions (tests set identities up through it). */
+  readonly identity: IamIdentityService;
   stop(): Promise<void>;
 }
 
@@ -30,6 +34,12 @@ export interface AppOptions {
   announce?: (text: string) => void;
   /** Storage implementations to use instead of SQLite + filesystem (fault-injection tests). */
   storage?: { store: MetadataStore; blobs: BlobStore };
+  /** Cluster roles (see cluster.ts). false: run no background job here — no start-up sweep, no
+   * periodic sweep or upload expiry (a worker: the primary runs them once). Default true. */
+  background?: boolean;
+  /** false: open and prepare everything and run the background jobs, but start no listener
+   * (the cluster primary; its workers serve). Default true. */
+  serve?: boolean;
 }
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -41,8 +51,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const blobs = options.storage?.blobs ?? (await createFsBlobStore({ root: config.dataDir }));
   const inFlight = new Set<string>();
   const sweeper = createOrphanSweeper({ store, blobs, inFlight, logger });
-  await sweeper.runOnce(0);
-  sweeper.start(config.orphanSweepIntervalMs);
+  if (options.background !== false) {
+    await sweeper.runOnce(0);
+    sweeper.start(config.orphanSweepIntervalMs);
+  }
 
   const credentials = new RootCredentialStore(root.accessKey, root.secretKey);
   const services = {
@@ -51,16 +63,54 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     multipart: new MultipartService({ store, blobs, clock, inFlight, checksums: multipartChecksums }),
     region: config.region,
   };
+  // Secret keys and session tokens are sealed with <data>/.coffer/iam.key (created on first start; refused if loose).
+  const identity = new IamIdentityService({
+    store: store.iam,
+    sealer: await loadOrCreateLocalSealer(config.dataDir),
+    clock,
+    root: { accessKeyId: root.accessKey, secretKey: root.secretKey },
+    apiRootAccess: config.apiRootAccess,
+    stsMaxDurationSeconds: config.stsMaxDurationSeconds,
+    bucketPolicy: (bucket) => services.buckets.getBucketPolicy(bucket),
+  });
+  // Expired sessions are already refused on lookup; this removes their rows.
+  const sessionPrune = createPeriodicJob('sts-session-prune', () => identity.pruneExpired(), logger);
+  if (options.background !== false) sessionPrune.start(15 * 60 * 1000);
   const expirer = createUploadExpirer({ multipart: services.multipart, clock, maxAgeMs: config.multipartExpiryMs, logger });
-  await expirer.runOnce();
-  expirer.start(Math.min(60 * 60 * 1000, config.multipartExpiryMs));
+  if (options.background !== false) {
+    await expirer.runOnce();
+    expirer.start(Math.min(60 * 60 * 1000, config.multipartExpiryMs));
+  }
   const s3 = createS3Pipeline({
     services,
-    credentials,
-    authorizer: new RootOnlyAuthorizer(),
+    credentials: identity.credentials,
+    authorizer: new PolicyAuthorizer({ policies: identity.policies }),
     operations: buildOperationRegistry(),
     domains: config.domains,
     region: config.region,
+    clock,
+    logger,
+    audit: createLogAuditSink(logger),
+    trustedProxies: config.trustedProxies,
+  });
+  // AWS query protocol (IAM, STS) on the API port, recognised before the S3 router sees the request.
+  const query = createQueryHandler({
+    identity,
+    authorizer: new PolicyAuthorizer({ policies: identity.policies }),
+    region: config.region,
+    clock,
+    logger,
+    audit: createLogAuditSink(logger),
+  });
+  // Admin API (/coffer/admin/v1/…, JSON, SigV4): users, groups, policies, access keys, roles.
+  const admin = createAdminHandler({
+    identity,
+    credentials: identity.credentials,
+    authorizer: new PolicyAuthorizer({ policies: identity.policies }),
+    endpoints: adminEndpoints(),
+    region: config.region,
+    version: packageVersion(),
+    startedAt: clock.now(),
     clock,
     logger,
     audit: createLogAuditSink(logger),
@@ -69,16 +119,19 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const health = healthResponder(() => ready);
   let server: RunningServer;
   try {
-    server = await startHttpServer({
+    server = options.serve === false ? notListening(config.host, config.port) : await startHttpServer({
       host: config.host,
       port: config.port,
       logger,
       handler: async (req, res) => {
         if (health(req, res)) return;
+        if (req.url?.startsWith(ADMIN_PATH_PREFIX)) return admin(req, res);
+        if (isQueryRequest(req)) return query(req, res);
         await s3(req, res);
       },
     });
   } catch (error) {
+    await sessionPrune.stop();
     await expirer.stop();
     await sweeper.stop();
     await store.close();
@@ -87,14 +140,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const host = server.host.includes(':') ? `[${server.host}]` : server.host;
   const endpoint = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${server.port}`;
   if (root.generated) (options.announce ?? ((text) => process.stdout.write(text)))(firstStartBanner(root, endpoint, config.region));
-  logger.info({ endpoint, dataDir: config.dataDir, region: config.region }, 'coffer is listening');
+  if (options.serve !== false) logger.info({ endpoint, dataDir: config.dataDir, region: config.region }, 'coffer is listening');
   return {
     port: server.port,
     endpoint,
     rootAccessKey: root.accessKey,
+    identity,
     stop: async () => {
       ready = false;
       await server.close(config.shutdownTimeoutMs);
+      await sessionPrune.stop();
       await expirer.stop();
       await sweeper.stop();
       await store.close();

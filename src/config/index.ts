@@ -1,4 +1,4 @@
-export { loadConfig, loadConfigFromProcess, parseAddress, isLoopbackHost, ConfigError } from './load.js';
+export { loadConfig, loadConfigFromProcess, parseAddress, parseWorkers, isLoopbackHost, ConfigError, MAX_WORKERS } from './load.js';
 export type { Config, ServerFlags } from './load.js';
 export { SETTINGS } from './schema.js';
 export type { SettingSpec } from './schema.js';

@@ -5,6 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Secret } from '../core/index.js';
 import { SETTINGS, type RawSettings, type SettingSpec } from './schema.js';
@@ -32,6 +33,8 @@ export interface Config {
   /** IPs/CIDRs whose forwarding headers are believed for aws:SourceIp. */
   readonly trustedProxies: readonly string[];
   readonly stsMaxDurationSeconds: number;
+  /** Server processes (COFFER_WORKERS, resolved: 'auto'/0 became the CPU count); 1 = no cluster. */
+  readonly workers: number;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +138,18 @@ function stsMaxDuration(seconds: number): number {
   return seconds;
 }
 
+export const MAX_WORKERS = 64;
+
+/** COFFER_WORKERS: an integer 1–64, or 'auto' / 0 for one process per CPU. */
+export function parseWorkers(value: string, cpus: () => number = availableParallelism): number {
+  const text = value.trim().toLowerCase();
+  if (text === 'auto' || text === '0') return Math.max(1, Math.min(MAX_WORKERS, cpus()));
+  if (!/^\d{1,3}$/.test(text) || Number(text) > MAX_WORKERS) {
+    throw new ConfigError(`COFFER_WORKERS: expected 'auto' or an integer from 0 to ${MAX_WORKERS}, got '${value}'`);
+  }
+  return Number(text);
+}
+
 export function loadConfig(flags: ServerFlags, env: Env): Config {
   const settings = readSettings(env);
   const { host, port } = parseAddress(flags.address ?? settings.address);
@@ -163,6 +178,7 @@ export function loadConfig(flags: ServerFlags, env: Env): Config {
     apiRootAccess: settings.apiRootAccess,
     trustedProxies: Object.freeze(trustedProxies(settings.trustedProxies)),
     stsMaxDurationSeconds: stsMaxDuration(settings.stsMaxDurationSeconds),
+    workers: parseWorkers(settings.workers),
   });
 }
 

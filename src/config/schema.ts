@@ -31,6 +31,7 @@ export interface RawSettings {
   apiRootAccess: boolean;
   trustedProxies: string[];
   stsMaxDurationSeconds: number;
+  workers: string;
 }
 
 export const SETTINGS: readonly SettingSpec[] = [
@@ -64,4 +65,6 @@ export const SETTINGS: readonly SettingSpec[] = [
     doc: 'Comma-separated IP addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed when computing aws:SourceIp. Empty: the TCP peer is the source.' },
   { key: 'stsMaxDurationSeconds', env: ['COFFER_STS_MAX_DURATION'], type: 'integer', default: '43200',
     doc: 'Longest lifetime, in seconds, of temporary credentials from STS (AssumeRole default range 900 s – 12 h).' },
+  { key: 'workers', env: ['COFFER_WORKERS'], type: 'string', default: '1',
+    doc: 'Number of server processes sharing the port and the data folder (node:cluster), 1–64. `auto` or `0`: one per CPU (os.availableParallelism()). With more than one, a primary process does the one-time start-up work and runs the background jobs, and restarts a worker that dies.' },
 ];

@@ -1,3 +1,4 @@
 export * from './buckets/index.js';
 export * from './objects/index.js';
 export * from './multipart/index.js';
+export * from './iam/index.js';

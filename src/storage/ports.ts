@@ -28,6 +28,8 @@ export interface BucketRecord {
   tags?: StoredTag[];
   /** PutBucketCors rules; undefined when the bucket has no CORS configuration. */
   cors?: BucketCorsRule[] | undefined;
+  /** PutBucketPolicy's document exactly as accepted (validated JSON text); absent when none. */
+  policy?: string | undefined;
 }
 
 /** One object or bucket tag. */

@@ -27,6 +27,44 @@ def all_keys(s3, bucket):
     return keys
 
 
+def versioned_restore(s3, bucket, first, second, out):
+    """upload_file (multipart: 8 MiB threshold and parts) twice into a versioned bucket, delete
+    the key (a delete marker), then restore the first version by copying it over the key, as a
+    user recovering from an overwrite or deletion would; the restored bytes must be the first file's."""
+    from boto3.s3.transfer import TransferConfig
+
+    mib = 1024 * 1024
+    transfer = TransferConfig(multipart_threshold=8 * mib, multipart_chunksize=8 * mib)
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    key = "docs/report.bin"
+    s3.upload_file(first, bucket, key, Config=transfer)
+    s3.upload_file(second, bucket, key, Config=transfer)
+    s3.delete_object(Bucket=bucket, Key=key)
+    listing = s3.list_object_versions(Bucket=bucket, Prefix=key)
+    versions = listing.get("Versions", [])
+    markers = listing.get("DeleteMarkers", [])
+    print(f"{len(versions)} versions, {len(markers)} delete markers")
+    if len(versions) != 2 or len(markers) != 1 or not markers[0]["IsLatest"]:
+        return 1
+    oldest = min(versions, key=lambda v: v["LastModified"])
+    parts = -(-os.path.getsize(first) // (8 * mib))
+    if not oldest["ETag"].strip('"').endswith(f"-{parts}"):
+        print(f"first version ETag is not a multipart ETag: {oldest['ETag']}")
+        return 1
+    s3.copy({"Bucket": bucket, "Key": key, "VersionId": oldest["VersionId"]}, bucket, key, Config=transfer)
+    s3.download_file(bucket, key, out)
+    after = s3.list_object_versions(Bucket=bucket, Prefix=key)
+    print(f"after restore: {len(after.get('Versions', []))} versions, {len(after.get('DeleteMarkers', []))} delete markers")
+    if len(after.get("Versions", [])) != 3:
+        return 1
+    # clean up every version and marker so the bucket can be removed
+    objects = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in after.get("Versions", []) + after.get("DeleteMarkers", [])]
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
+    s3.delete_bucket(Bucket=bucket)
+    return 0
+
+
 def main(op, *args):
     if op == "json_has_key":  # stdin: list-objects(-v2) JSON from any client; no boto3 needed
         text = sys.stdin.read().strip()
@@ -77,6 +115,8 @@ def main(op, *args):
         s3.delete_object(Bucket=args[0], Key=args[1])
     elif op == "presign_get":
         print(s3.generate_presigned_url("get_object", Params={"Bucket": args[0], "Key": args[1]}, ExpiresIn=3600))
+    elif op == "versioned_restore":  # args: bucket, v1 file, v2 file, out file
+        return versioned_restore(s3, *args)
     elif op == "presign_put":
         print(s3.generate_presigned_url("put_object", Params={"Bucket": args[0], "Key": args[1]}, ExpiresIn=3600))
     else:

@@ -1,3 +1,3 @@
-export { startHttpServer } from './server.js';
+export { notListening, startHttpServer } from './server.js';
 export type { HttpServerOptions, RequestHandler, RunningServer } from './server.js';
 export { healthResponder } from './health.js';

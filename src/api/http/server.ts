@@ -95,3 +95,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     },
   };
 }
+
+/** A RunningServer that never listens: the cluster primary builds the app without serving it. */
+export function notListening(host: string, port: number): RunningServer {
+  return { server: createServer(), port, host, close: async () => undefined };
+}

@@ -14,6 +14,9 @@ export { routeRequest } from './router.js';
  * send credentials with it) and PostObject, whose credentials are in the form. */
 const ACCESS_EXCEPTIONS: Readonly<Record<string, string>> = { OptionsPreflight: 'anonymous', PostObject: 'post-form' };
 
+/** The only operation whose resources are named in its body (each key is authorized there). */
+const PER_ITEM_ADMISSION = new Set(['DeleteObjects']);
+
 /** The operation registry: every implemented spec must name a routed operation and declare checks. */
 export function buildOperationRegistry(specs: readonly OperationSpec[] = IMPLEMENTED_OPERATIONS): ReadonlyMap<string, OperationSpec> {
   const registry = new Map<string, OperationSpec>();
@@ -23,6 +26,9 @@ export function buildOperationRegistry(specs: readonly OperationSpec[] = IMPLEME
     const access = spec.access ?? 'signed';
     if (access !== 'signed' && ACCESS_EXCEPTIONS[spec.name] !== access) {
       throw new AppError('InternalError', { details: { reason: `${spec.name} may not use ${access} access` } });
+    }
+    if ((spec.admission ?? 'before-body') !== 'before-body' && !PER_ITEM_ADMISSION.has(spec.name)) {
+      throw new AppError('InternalError', { details: { reason: `${spec.name} may not authorize per item` } });
     }
     if (registry.has(spec.name)) throw new AppError('InternalError', { details: { reason: `duplicate operation ${spec.name}` } });
     registry.set(spec.name, spec);

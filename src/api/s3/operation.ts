@@ -47,6 +47,12 @@ export interface OperationContext extends RouteContext {
    * s3:PutObjectTagging for a form with a tagging field). Resolves with the caller.
    */
   admitFormCaller(form: PostPolicyCredentials | undefined, key: string, extraChecks?: AuthorizationCheck[]): Promise<Principal | undefined>;
+  /**
+   * Evaluates further checks for the admitted caller (same principal, facts and policies),
+   * answering one boolean per check instead of throwing: per-key authorization of DeleteObjects,
+   * and "may this caller list the bucket" before telling a missing key (404) from a denial (403).
+   */
+  isAllowed(checks: readonly AuthorizationCheck[]): Promise<boolean[]>;
 }
 
 export interface S3Reply {
@@ -64,9 +70,19 @@ export interface S3Reply {
  */
 export type OperationAccess = 'signed' | 'anonymous' | 'post-form';
 
+/**
+ * When the declared checks are enforced. 'before-body' (the default): before any body byte is
+ * read. 'per-item' (DeleteObjects only, as AWS): the operation names its resources in its
+ * bounded body, so it declares no checks; before the body the caller must be authenticated, or
+ * anonymous on a bucket that has a policy; the handler then authorizes every item with
+ * ctx.isAllowed and reports refused items individually.
+ */
+export type OperationAdmission = 'before-body' | 'per-item';
+
 export interface OperationSpec {
   name: string;
   access?: OperationAccess;
+  admission?: OperationAdmission;
   /** true: NoSuchBucket is answered (after authorization) when the bucket does not exist. */
   needsBucket: boolean;
   authorize(route: RouteContext): AuthorizationCheck[];

@@ -1,11 +1,16 @@
 /**
  * The S3 request pipeline, the same fixed order for every request:
  * request id → address + route → CORS headers for a browser Origin → authenticate (SigV4; clock
- * skew) → authorize the operation's declared checks → bucket existence (only after
+ * skew; a request without any signature is anonymous, one with a session token or aws-chunked
+ * body but no signature is refused) → request facts (aws:SourceIp from the TCP peer or, behind a
+ * configured trusted proxy, X-Forwarded-For; aws:SecureTransport from the socket; the signature
+ * facts) → authorize the operation's declared checks with the principal (undefined: anonymous,
+ * which only a bucket policy can admit) and those facts → bucket existence (only after
  * authorization, so 404 vs 403 leaks nothing) → handler (reads the verified body lazily) → reply
- * → audit event. Two declared exceptions (see OperationAccess): the CORS preflight is anonymous
- * and never authorized; PostObject authenticates from its form through ctx.admitFormCaller, which
- * runs the same authorize + bucket steps before the handler reads the file part.
+ * → audit event. Declared exceptions: the CORS preflight is anonymous and never authorized
+ * (OperationAccess); PostObject authenticates from its form through ctx.admitFormCaller, which
+ * runs the same authorize + bucket steps before the handler reads the file part; DeleteObjects
+ * authorizes each key after reading its bounded body (OperationAdmission 'per-item').
  * Protects: no handler runs, no body byte is read and no precondition is evaluated for a
  * caller that has not been authenticated and authorized. Errors never carry internals.
  */
@@ -13,8 +18,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError, newRequestId, type Clock } from '../../core/index.js';
-import type { AuthorizationCheck, Authorizer } from '../../iam/authorizer/index.js';
+import { AppError, isAppError, newRequestId, type Clock } from '../../core/index.js';
+import type { AuthorizationCheck, AuthorizationRequest, Authorizer, RequestFacts } from '../../iam/authorizer/index.js';
 import type { CredentialStore, Principal, StoredCredential } from '../../iam/credentials/index.js';
 import type { AuditSink, Logger } from '../../observability/index.js';
 import { authenticate, authenticatePostPolicy, type Authentication, type PostPolicyCredentials } from '../common/index.js';
@@ -26,6 +31,8 @@ import { renderS3Error } from './errors/index.js';
 import type { OperationContext, OperationSpec, S3Reply, S3Services } from './operation.js';
 import { notImplemented } from './operations/index.js';
 import { RequestBody } from './request-body.js';
+import { requestFacts, trustedProxyMatcher } from './request-facts.js';
+import { admitPerItem, objectTagLoader, refuseHalfSignedAnonymous, requestBuckets } from './request-scope.js';
 import { routeRequest } from './router.js';
 
 export interface S3PipelineDeps {
@@ -38,11 +45,15 @@ export interface S3PipelineDeps {
   clock: Clock;
   logger: Logger;
   audit: AuditSink;
+  /** COFFER_TRUSTED_PROXIES: peers whose X-Forwarded-For is believed for aws:SourceIp. */
+  trustedProxies?: readonly string[];
 }
 
 const HOST_ID = randomBytes(24).toString('base64');
 
 export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const trusted = trustedProxyMatcher(deps.trustedProxies ?? []);
+  const objectTags = objectTagLoader(deps.services);
   return async (req, res) => {
     const started = performance.now();
     const requestId = newRequestId();
@@ -72,17 +83,24 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
         services: ['s3'],
       };
       const route = { bucket: address.bucket, key: address.key, query: address.query, headers: req.headers };
+      let facts: RequestFacts | undefined;
+      const buckets = requestBuckets(deps.services.buckets);
+      const authorization = (checks: readonly AuthorizationCheck[]): AuthorizationRequest => ({ principal, checks, facts, objectTags, bucketPolicy: buckets.policy });
       const admit = async (checkedRoute: typeof route, extraChecks: AuthorizationCheck[] = []): Promise<void> => {
-        await deps.authorizer.authorize({ principal, checks: [...spec.authorize(checkedRoute), ...extraChecks] });
+        if ((spec.admission ?? 'before-body') === 'per-item') await admitPerItem(principal, checkedRoute.bucket, buckets);
+        else await deps.authorizer.authorize(authorization([...spec.authorize(checkedRoute), ...extraChecks]));
         if (spec.needsBucket && address?.bucket !== undefined) {
-          const bucket = await deps.services.buckets.getBucket(address.bucket);
+          const bucket = await buckets.record(address.bucket);
+          if (bucket === undefined) throw new AppError('NoSuchBucket', { message: 'The specified bucket does not exist' });
           assertExpectedBucketOwner(req.headers, 'x-amz-expected-bucket-owner', bucket, principal);
         }
       };
       let auth: Authentication = { kind: 'anonymous' };
       if (access === 'signed') {
         auth = await authenticate({ method, rawUrl: req.url ?? '/', rawHeaders: req.rawHeaders }, authOptions);
+        if (auth.kind === 'anonymous') refuseHalfSignedAnonymous(req, address.query);
         principal = auth.kind === 'sigv4' ? found?.principal : undefined;
+        facts = requestFacts(req, trusted, receivedAt, auth);
         await admit(route);
       } else if (access === 'post-form') {
         refuseRequestSignature(req);
@@ -96,8 +114,17 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
           await authenticatePostPolicy(form, authOptions);
           principal = found?.principal;
         }
+        facts = requestFacts(req, trusted, receivedAt, form !== undefined ? { kind: 'post-form' } : { kind: 'anonymous' });
         await admit({ ...route, key }, extraChecks);
         return principal;
+      };
+      const isAllowed = async (checks: readonly AuthorizationCheck[]): Promise<boolean[]> => {
+        if (facts === undefined) throw new AppError('InternalError', { details: { reason: 'isAllowed before admission' } });
+        if (deps.authorizer.explain) return (await deps.authorizer.explain(authorization(checks))).trace.map((t) => t.effect === 'Allow');
+        return Promise.all(checks.map((check) => deps.authorizer.authorize(authorization([check])).then(() => true, (error: unknown) => {
+          if (isAppError(error) && error.code === 'AccessDenied') return false;
+          throw error;
+        })));
       };
       const requestBody = new RequestBody(req, res, auth);
       const ctx: OperationContext = {
@@ -112,6 +139,7 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
         payloadLength: () => requestBody.declaredLength,
         trailers: () => requestBody.trailers(),
         admitFormCaller,
+        isAllowed,
       };
       const reply = await spec.handle(ctx);
       // Defence in depth: a form operation that never admitted its caller must not succeed.

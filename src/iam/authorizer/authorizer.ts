@@ -51,6 +51,17 @@ export interface AuthorizationRequest {
    * unrestricted long-term users only; the caller decides when that applies).
    */
   mode?: 'normal' | 'deny-only';
+  /**
+   * Loads the stored tags of an object version for s3:ExistingObjectTag/<k> (undefined: no such
+   * object or version). Called lazily, only for object-tag-aware actions and only when some
+   * applicable policy has a condition on an existing-object-tag key. Absent: those keys are absent.
+   */
+  objectTags?: (bucket: string, key: string, versionId: string | undefined) => Promise<Readonly<Record<string, string>> | undefined>;
+  /**
+   * Request-scoped source of bucket policies, used instead of PolicySource.bucketPolicy: the
+   * pipeline reads each bucket record once per request and shares it with its existence check.
+   */
+  bucketPolicy?: (bucket: string) => Promise<ParsedPolicy | undefined>;
 }
 
 /** The policies that apply to one principal, resolved from the identity store. */
@@ -74,7 +85,13 @@ export interface PolicySource {
 export interface AuthorizationResult {
   effect: 'Allow' | 'Deny' | 'NoDecision';
   /** Per check: which statements decided (for `policy explain` and debug logs). */
-  trace: ReadonlyArray<{ check: AuthorizationCheck; effect: 'Allow' | 'Deny' | 'NoDecision'; decidedBy: ReadonlyArray<{ label: string; sid: string | undefined; index: number; effect: 'Allow' | 'Deny' }> }>;
+  trace: ReadonlyArray<{
+    check: AuthorizationCheck;
+    effect: 'Allow' | 'Deny' | 'NoDecision';
+    decidedBy: ReadonlyArray<{ label: string; sid: string | undefined; index: number; effect: 'Allow' | 'Deny' }>;
+    /** Why, in a few words (e.g. 'explicit deny', 'no policy allows', 'session policy does not allow'). */
+    reason?: string;
+  }>;
 }
 
 export interface Authorizer {

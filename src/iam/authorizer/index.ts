@@ -1,4 +1,5 @@
 export { RootOnlyAuthorizer, resourceArn } from './authorizer.js';
+export { PolicyAuthorizer } from './policy-authorizer.js';
 export type {
   Authorizer,
   AuthorizationCheck,

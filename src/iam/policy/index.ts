@@ -1,4 +1,12 @@
-// Placeholder until the engine lands: the model types. parse/evaluate arrive with the engine.
+/**
+ * The IAM policy engine: parse + validate policy documents (AWS IAM grammar and semantics) and
+ * evaluate them against a request. Pure: imports only src/core.
+ */
+export { PolicyError } from './errors.js';
+export { parsePolicy } from './parse.js';
+export type { ParseOptions } from './parse.js';
+export { evaluate } from './evaluate.js';
+export { BUILT_IN_POLICIES } from './built-ins.js';
 export type {
   ConditionClause,
   ConditionContext,

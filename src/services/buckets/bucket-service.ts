@@ -1,7 +1,9 @@
 /** Bucket use cases: create, look up, list, delete. Storage conditions become AppErrors here. */
 import { AppError, type Clock } from '../../core/index.js';
 import { assertBucketNameNotReserved, assertValidBucketName, type VersioningStatus } from '../../domain/index.js';
+import { parsePolicy, PolicyError, type ParsedPolicy } from '../../iam/policy/index.js';
 import { RECORD_FORMAT_VERSION, StorageError, type BucketCorsRule, type BucketRecord, type MetadataStore, type StoredTag } from '../../storage/ports.js';
+import { isPublicPolicy, parsedBucketPolicy } from './bucket-policy.js';
 
 export interface BucketPageQuery {
   prefix: string;
@@ -84,6 +86,59 @@ export class BucketService {
     const bucket = await this.getBucket(name);
     const { cors: _previous, ...rest } = bucket;
     const updated: BucketRecord = cors === undefined ? rest : { ...rest, cors };
+    try {
+      await this.#store.updateBucket(updated);
+    } catch (error) {
+      if (error instanceof StorageError && error.code === 'NotFound') throw new AppError('NoSuchBucket', { message: 'The specified bucket does not exist' });
+      throw error;
+    }
+  }
+
+  /**
+   * PutBucketPolicy: the text is validated as a bucket policy of this bucket (≤ 20 KiB, every
+   * Resource inside it, Principal on every statement) and stored exactly as sent. Invalid →
+   * MalformedPolicy with the parser's message (it names the statement and field).
+   */
+  async putBucketPolicy(name: string, text: string): Promise<void> {
+    const bucket = await this.getBucket(name);
+    try {
+      parsePolicy(text, 'bucket', { bucket: name });
+    } catch (error) {
+      if (error instanceof PolicyError) throw new AppError('MalformedPolicy', { message: error.message });
+      throw error;
+    }
+    await this.#update({ ...bucket, policy: text });
+  }
+
+  /** GetBucketPolicy: the stored text, or NoSuchBucketPolicy. */
+  async getBucketPolicyText(name: string): Promise<string> {
+    const { policy } = await this.getBucket(name);
+    if (policy === undefined) throw new AppError('NoSuchBucketPolicy', { message: 'The bucket policy does not exist', fields: { BucketName: name } });
+    return policy;
+  }
+
+  async deleteBucketPolicy(name: string): Promise<void> {
+    const { policy: _previous, ...rest } = await this.getBucket(name);
+    await this.#update(rest);
+  }
+
+  /** GetBucketPolicyStatus: whether the policy grants anyone access (AWS's public rule). */
+  async getBucketPolicyStatus(name: string): Promise<{ isPublic: boolean }> {
+    return { isPublic: isPublicPolicy(parsedBucketPolicy(name, await this.getBucketPolicyText(name))) };
+  }
+
+  /** The PolicySource view: the parsed policy of an existing bucket, parsed once per stored text. */
+  async getBucketPolicy(name: string): Promise<ParsedPolicy | undefined> {
+    const bucket = await this.#store.getBucket(name);
+    return bucket === undefined ? undefined : this.policyOf(bucket);
+  }
+
+  /** The parsed policy of a bucket record already read (memoised by text; no I/O). */
+  policyOf(bucket: Pick<BucketRecord, 'name' | 'policy'>): ParsedPolicy | undefined {
+    return bucket.policy === undefined ? undefined : parsedBucketPolicy(bucket.name, bucket.policy);
+  }
+
+  async #update(updated: BucketRecord): Promise<void> {
     try {
       await this.#store.updateBucket(updated);
     } catch (error) {

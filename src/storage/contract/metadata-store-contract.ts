@@ -6,6 +6,7 @@ import { describe } from 'node:test';
 import { freshHarnessPerTest, type MetadataStoreFactory } from './harness.js';
 import { bucketCases } from './metadata-buckets.js';
 import { conditionCases } from './metadata-conditions.js';
+import { iamStoreCases } from './iam-store-cases.js';
 import { listingCases } from './metadata-listing.js';
 import { versionCases } from './metadata-versions.js';
 import { uploadCases } from './metadata-uploads.js';
@@ -20,5 +21,6 @@ export function runMetadataStoreContract(name: string, factory: MetadataStoreFac
     describe('multipart uploads', () => uploadCases(current));
     describe('version listing', () => versionListingCases(current));
     describe('conditional writes and tags', () => conditionCases(current));
+    describe('IAM documents', () => iamStoreCases(current));
   });
 }

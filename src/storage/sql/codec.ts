@@ -30,6 +30,8 @@ interface StoredBucketV1 {
   cors?: BucketCorsRule[];
   /** Added within format 1 as an optional field: [key, value] pairs sorted by key. */
   tags?: Array<[string, string]>;
+  /** Added within format 1 as an optional field: the bucket policy text as accepted. */
+  policy?: string;
 }
 
 interface StoredObjectV1 {
@@ -73,6 +75,7 @@ export function encodeBucket(bucket: BucketRecord): { name: string; record: stri
     objectLockEnabled: bucket.objectLockEnabled,
     ...(bucket.cors ? { cors: bucket.cors } : {}),
     ...(bucket.tags ? { tags: encodeTags(bucket.tags) } : {}),
+    ...(bucket.policy !== undefined ? { policy: bucket.policy } : {}),
   };
   return { name: bucket.name, record: JSON.stringify(stored), created_at: createdAt };
 }
@@ -89,6 +92,7 @@ export function decodeBucket(name: string, json: string): BucketRecord {
     objectLockEnabled: stored.objectLockEnabled,
     ...(stored.cors ? { cors: stored.cors } : {}),
     ...(stored.tags ? { tags: decodeTags(stored.tags, name) } : {}),
+    ...(typeof stored.policy === 'string' ? { policy: stored.policy } : {}),
   };
 }
 

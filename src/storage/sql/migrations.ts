@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import { StorageError } from '../ports.js';
 import type { CofferSchema, SqlDialectProfile } from './schema.js';
+import { createIamTables } from './iam-schema.js';
 import { createCompletedUploadsTable, createUploadTables } from './uploads-schema.js';
 
 export interface Migration {
@@ -61,6 +62,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // Completed multipart uploads, so that a repeated completion succeeds as on S3.
     version: 3,
     up: (db, profile) => createCompletedUploadsTable(db, profile),
+  },
+  {
+    // IAM: users, groups, policies, roles, access keys, STS sessions, links and the generation.
+    version: 4,
+    up: (db, profile) => createIamTables(db, profile),
   },
 ];
 

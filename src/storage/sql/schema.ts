@@ -4,6 +4,7 @@
  */
 import type { ColumnDefinitionBuilder } from 'kysely';
 import type { StorageError } from '../ports.js';
+import type { IamEntitiesTable, IamLinksTable, IamStateTable } from './iam-schema.js';
 import type { CompletedUploadsTable, MultipartPartsTable, MultipartUploadsTable, ObjectPartsTable } from './uploads-schema.js';
 
 export interface SchemaMigrationsTable {
@@ -47,6 +48,9 @@ export interface CofferSchema {
   multipart_parts: MultipartPartsTable;
   object_parts: ObjectPartsTable;
   completed_uploads: CompletedUploadsTable;
+  iam_entities: IamEntitiesTable;
+  iam_links: IamLinksTable;
+  iam_state: IamStateTable;
 }
 
 /** The row shape that listing queries select: everything but the inline bytes. */

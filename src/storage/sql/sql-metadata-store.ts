@@ -18,6 +18,7 @@ import {
 } from '../ports.js';
 import { decodeBucket, decodeObject, decodeObjectSummary, encodeBucket, encodeObject } from './codec.js';
 import { checkLatest, isSameVersion } from './expectations.js';
+import { SqlIamStore } from './iam-store.js';
 import { collectListing, type KeyBound } from './listing.js';
 import { migrate } from './migrations.js';
 import type { DirectReader, PreparedQuery } from './prepared.js';
@@ -56,6 +57,7 @@ class SqlMetadataStore implements MetadataStore {
   readonly #q: StoreQueries;
   readonly #vq: VersionQueries;
   readonly uploads: SqlUploadStore;
+  readonly iam: SqlIamStore;
 
   constructor(db: Kysely<CofferSchema>, profile: SqlDialectProfile, options: SqlMetadataStoreOptions) {
     this.#db = db;
@@ -64,6 +66,7 @@ class SqlMetadataStore implements MetadataStore {
     this.#q = buildQueries(db);
     this.#vq = buildVersionQueries(db);
     this.uploads = new SqlUploadStore(db, (fn) => this.write(fn), (fn) => this.guard(fn));
+    this.iam = new SqlIamStore(db, { write: (fn) => this.write(fn), read: (query, values) => this.#read(query, values), guard: (fn) => this.guard(fn) });
   }
 
   async createBucket(bucket: BucketRecord): Promise<void> {

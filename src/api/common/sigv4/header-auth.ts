@@ -3,7 +3,8 @@
  * Protects: identity and integrity of a request signed with
  * `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
  * Bound: method, path, query, every signed header, x-amz-content-sha256 (the payload hash or
- * streaming mode), x-amz-date and the credential scope. Invariants: host and
+ * streaming mode; for IAM/STS the hash of the received body, see boundPayloadHash), x-amz-date
+ * and the credential scope. Invariants: host and
  * x-amz-content-sha256 are always signed; no x-amz-* header may ride along unsigned (as S3);
  * the request time must be within the allowed skew (replay window); the Authorization header
  * is capped at 8 KiB before parsing.
@@ -30,6 +31,20 @@ export function payloadModeOf(value: string): PayloadMode | undefined {
     default:
       return SHA256_HEX.test(value) ? { kind: 'sha256', hex: value.toLowerCase() } : undefined;
   }
+}
+
+/**
+ * The payload hash to bind: the declared one (header or presigned parameter), or — when the
+ * caller hashed the received body itself (opts.bodySha256) — that hash, which a declared value
+ * must then equal (so UNSIGNED-PAYLOAD or a streaming mode can never skip the body check).
+ */
+export function boundPayloadHash(declared: string | undefined, bodySha256: string | undefined): string | undefined {
+  if (bodySha256 === undefined) return declared;
+  if (declared === undefined) return bodySha256;
+  if (declared.toLowerCase() === bodySha256) return declared;
+  throw new AppError('XAmzContentSHA256Mismatch', {
+    message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+  });
 }
 
 interface AuthorizationFields {
@@ -87,7 +102,7 @@ export interface HeaderAuthInput {
 export async function authenticateHeader(input: HeaderAuthInput, opts: AuthenticateOptions): Promise<Authentication> {
   const fields = parseAuthorization(input.authorization);
   const { headers } = input;
-  const contentSha = headerValue(headers, 'x-amz-content-sha256');
+  const contentSha = boundPayloadHash(headerValue(headers, 'x-amz-content-sha256'), opts.bodySha256);
   if (contentSha === undefined) {
     throw new AppError('InvalidRequest', { message: 'Missing required header for this request: x-amz-content-sha256' });
   }

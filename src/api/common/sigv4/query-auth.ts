@@ -11,7 +11,7 @@
 import { AppError } from '../../../core/index.js';
 import { ALGORITHM, headerValue, parseAmzDate, type HeaderIndex } from './canonical-request.js';
 import { parseCredentialScope, parseSignedHeaders } from './credential-scope.js';
-import { payloadModeOf } from './header-auth.js';
+import { boundPayloadHash, payloadModeOf } from './header-auth.js';
 import type { Authentication, AuthenticateOptions } from './types.js';
 import { canonicalQuery, type QueryParam } from './uri-encoding.js';
 import { verifySignature } from './verify.js';
@@ -102,7 +102,8 @@ export async function authenticateQuery(input: QueryAuthInput, opts: Authenticat
       },
     });
   }
-  const payloadHash = single(params, 'X-Amz-Content-Sha256') ?? headerValue(input.headers, 'x-amz-content-sha256') ?? 'UNSIGNED-PAYLOAD';
+  const declaredHash = single(params, 'X-Amz-Content-Sha256') ?? headerValue(input.headers, 'x-amz-content-sha256');
+  const payloadHash = boundPayloadHash(declaredHash, opts.bodySha256) ?? 'UNSIGNED-PAYLOAD';
   const payload = payloadModeOf(payloadHash);
   if (payload === undefined || (payload.kind !== 'unsigned' && payload.kind !== 'sha256')) {
     throw new AppError('InvalidArgument', {

@@ -57,4 +57,10 @@ export interface AuthenticateOptions {
   maxSkewMs?: number;
   /** Maximum X-Amz-Expires; default 604800 (7 days). */
   maxPresignSeconds?: number;
+  /**
+   * Hex SHA-256 of the whole received body, for services whose clients sign the payload hash
+   * without sending x-amz-content-sha256 (IAM, STS query protocol). When set, it is the payload
+   * hash bound into the canonical request; a declared hash must equal it. S3 leaves it unset.
+   */
+  bodySha256?: string;
 }

@@ -13,6 +13,7 @@ import type { ObjectChecksum, ObjectVersionRecord } from '../../../storage/ports
 import { createChecksum, parseChecksumAlgorithm, buildXml, type ChecksumAlgorithm } from '../../common/index.js';
 import { assertExpectedBucketOwner } from '../expected-owner.js';
 import { defineOperation, type OperationContext, type RouteContext } from '../operation.js';
+import { copySourceCheck, copySourceConditions, copySourceOf, objectWriteChecks } from './check-conditions.js';
 import { parseCopySource, type CopySource } from './copy-source.js';
 import { checkCopySourceConditions } from './multipart-upload-part-copy.js';
 import { contentHeadersOf, refuseUnsupportedObjectHeaders, storageClassOf, userMetadataOf } from './put-object.js';
@@ -38,21 +39,14 @@ function directiveOf(ctx: Pick<RouteContext, 'headers'>, header: 'x-amz-metadata
   throw new AppError('InvalidArgument', { message: `Unknown ${what} directive.`, fields: { ArgumentName: header, ArgumentValue: String(value) } });
 }
 
-function sourceOrUndefined(header: string | string[] | undefined): CopySource | undefined {
-  try {
-    return parseCopySource(header);
-  } catch {
-    return undefined; // the handler answers the malformed header; authorization declares the destination only
-  }
-}
-
+/** s3:PutObject (+ tagging with REPLACE, lock actions) on the destination, s3:GetObject(Version) on the source. */
 function copyChecks(route: RouteContext): AuthorizationCheck[] {
-  const checks: AuthorizationCheck[] = [{ action: 's3:PutObject', bucket: route.bucket, key: route.key }];
-  const source = sourceOrUndefined(route.headers['x-amz-copy-source']);
-  if (source) checks.push({ action: source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion', bucket: source.bucket, key: source.key });
-  if (route.headers['x-amz-tagging-directive'] === 'REPLACE' && route.headers['x-amz-tagging'] !== undefined) {
-    checks.push({ action: 's3:PutObjectTagging', bucket: route.bucket, key: route.key });
-  }
+  const source = copySourceOf(route.headers);
+  const checks = objectWriteChecks(route, {
+    tags: route.headers['x-amz-tagging-directive'] === 'REPLACE',
+    extra: copySourceConditions(source, route.headers),
+  });
+  if (source) checks.push(copySourceCheck(source));
   return checks;
 }
 

@@ -1,10 +1,17 @@
-/** DeleteObject and DeleteObjects (≤ 1000 keys, quiet mode, Content-MD5 or checksum required). */
+/**
+ * DeleteObject and DeleteObjects (≤ 1000 keys, quiet mode, Content-MD5 or checksum required).
+ * DeleteObjects authorizes every key as its own s3:DeleteObject (s3:DeleteObjectVersion with a
+ * version id) once the bounded body is parsed, and reports a refused key as an AccessDenied
+ * entry while the others proceed — as AWS does (admission 'per-item', see OperationAdmission).
+ */
 import { createHash } from 'node:crypto';
 import { AppError, isAppError } from '../../../core/index.js';
 import { isValidVersionId } from '../../../domain/index.js';
 import type { DeleteOutcome } from '../../../services/index.js';
 import { buildXml, child, children, parseXml } from '../../common/xml/index.js';
+import type { AuthorizationCheck } from '../../../iam/authorizer/index.js';
 import { APP_TO_S3, S3_ERRORS } from '../errors/index.js';
+import { versionConditions } from './check-conditions.js';
 import { defineOperation } from '../operation.js';
 import { contentMd5Of } from './put-object.js';
 import { deleteConditionsOf } from './write-conditions.js';
@@ -12,9 +19,7 @@ import { deleteConditionsOf } from './write-conditions.js';
 export const DeleteObject = defineOperation({
   name: 'DeleteObject',
   needsBucket: true,
-  authorize: (route) => [
-    { action: route.query.has('versionId') ? 's3:DeleteObjectVersion' : 's3:DeleteObject', bucket: route.bucket, key: route.key },
-  ],
+  authorize: (route) => [deleteCheck(route.bucket, route.key, route.query.get('versionId'))],
   handle: async (ctx) => {
     const conditions = deleteConditionsOf(ctx.headers);
     const outcome = conditions
@@ -26,6 +31,10 @@ export const DeleteObject = defineOperation({
     };
   },
 });
+
+function deleteCheck(bucket: string | undefined, key: string | undefined, versionId: string | undefined): AuthorizationCheck {
+  return { action: versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion', bucket, key, conditions: versionConditions(versionId) };
+}
 
 /** A Deleted entry: VersionId echoes the request; DeleteMarkerVersionId names a created or removed marker. */
 function deletedEntry(target: { key: string; versionId: string | undefined }, outcome: DeleteOutcome): Record<string, string | boolean | undefined> {
@@ -43,9 +52,8 @@ const MAX_KEYS = 1000;
 export const DeleteObjects = defineOperation({
   name: 'DeleteObjects',
   needsBucket: true,
-  // Each key is an s3:DeleteObject on that key; with root-only identities the bucket-level
-  // check suffices. The IAM issue authorizes per key inside the handler.
-  authorize: (route) => [{ action: 's3:DeleteObject', bucket: route.bucket, key: '*' }],
+  admission: 'per-item',
+  authorize: () => [],
   handle: async (ctx) => {
     const contentMd5 = contentMd5Of(ctx);
     const hasChecksum = Object.keys(ctx.headers).some((h) => h.startsWith('x-amz-checksum-') && h !== 'x-amz-checksum-type');
@@ -64,9 +72,14 @@ export const DeleteObjects = defineOperation({
       if (!key) throw new AppError('MalformedXML');
       return { key: key.text, versionId: child(o, 'VersionId')?.text };
     });
+    const allowed = await ctx.isAllowed(targets.map((t) => deleteCheck(ctx.bucket, t.key, t.versionId)));
     const deleted: Array<Record<string, string | boolean | undefined>> = [];
     const errors: Array<Record<string, string | undefined>> = [];
-    for (const target of targets) {
+    for (const [i, target] of targets.entries()) {
+      if (allowed[i] !== true) {
+        errors.push({ Key: target.key, VersionId: target.versionId, Code: 'AccessDenied', Message: S3_ERRORS.AccessDenied[1] });
+        continue;
+      }
       // S3 answers a version id it could never have issued with NoSuchVersion for that entry.
       if (target.versionId !== undefined && !isValidVersionId(target.versionId)) {
         errors.push({ Key: target.key, VersionId: target.versionId, Code: 'NoSuchVersion', Message: S3_ERRORS.NoSuchVersion[1] });

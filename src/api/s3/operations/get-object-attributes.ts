@@ -9,6 +9,8 @@ import { AppError } from '../../../core/index.js';
 import type { ObjectVersionRecord } from '../../../storage/ports.js';
 import { buildXml, type XmlNode } from '../../common/index.js';
 import { defineOperation, type OperationContext, type RouteContext } from '../operation.js';
+import { versionConditions } from './check-conditions.js';
+import { hideMissingObject } from './missing-object.js';
 import { liveVersion } from './object-tagging.js';
 import { readVersionIdHeader } from './version-headers.js';
 
@@ -72,10 +74,12 @@ function attributesXml(ctx: OperationContext, record: ObjectVersionRecord, wante
 }
 
 function attributeChecks(route: RouteContext) {
-  const versioned = route.query.has('versionId');
+  const versionId = route.query.get('versionId');
+  const versioned = versionId !== undefined;
+  const conditions = versionConditions(versionId);
   return [
-    { action: versioned ? 's3:GetObjectVersion' : 's3:GetObject', bucket: route.bucket, key: route.key },
-    { action: versioned ? 's3:GetObjectVersionAttributes' : 's3:GetObjectAttributes', bucket: route.bucket, key: route.key },
+    { action: versioned ? 's3:GetObjectVersion' : 's3:GetObject', bucket: route.bucket, key: route.key, conditions },
+    { action: versioned ? 's3:GetObjectVersionAttributes' : 's3:GetObjectAttributes', bucket: route.bucket, key: route.key, conditions },
   ];
 }
 
@@ -85,7 +89,7 @@ export const GetObjectAttributes = defineOperation({
   authorize: attributeChecks,
   handle: async (ctx) => {
     const wanted = attributesOf(ctx);
-    const record = await liveVersion(ctx, 'GET');
+    const record = await hideMissingObject(ctx, () => liveVersion(ctx, 'GET'));
     return {
       headers: { 'last-modified': record.lastModified.toUTCString(), 'x-amz-version-id': await readVersionIdHeader(ctx, record) },
       body: attributesXml(ctx, record, wanted),

@@ -4,6 +4,8 @@ import { resolveRange, type ResolvedRange } from '../../../domain/index.js';
 import type { ObjectVersionRecord } from '../../../storage/ports.js';
 import { defineOperation, type OperationContext, type RouteContext, type S3Reply } from '../operation.js';
 import { checksumHeaders, objectHeaders } from './object-headers.js';
+import { versionConditions } from './check-conditions.js';
+import { hideMissingObject } from './missing-object.js';
 import { checkReadPreconditions } from './preconditions.js';
 import { readVersionIdHeader } from './version-headers.js';
 
@@ -16,10 +18,10 @@ const OVERRIDES: Record<string, string> = {
   'response-content-encoding': 'content-encoding',
 };
 
-function readChecks(action: 's3:GetObject') {
-  return (route: RouteContext) => [
-    { action: route.query.has('versionId') ? `${action}Version` : action, bucket: route.bucket, key: route.key },
-  ];
+/** s3:GetObject, or s3:GetObjectVersion for a named version (AWS), with s3:versionid. */
+function readChecks(route: RouteContext) {
+  const versionId = route.query.get('versionId');
+  return [{ action: versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion', bucket: route.bucket, key: route.key, conditions: versionConditions(versionId) }];
 }
 
 function partRange(ctx: OperationContext, record: ObjectVersionRecord): ResolvedRange | undefined | 'none' {
@@ -45,7 +47,7 @@ async function readObject(ctx: OperationContext, withBody: boolean): Promise<S3R
     throw new AppError('InvalidRequest', { message: 'Request specific response headers cannot be used for anonymous GET requests.' });
   }
   const versionId = ctx.query.get('versionId');
-  const record = await ctx.services.objects.getObjectRecord(ctx.bucket as string, ctx.key as string, versionId);
+  const record = await hideMissingObject(ctx, () => ctx.services.objects.getObjectRecord(ctx.bucket as string, ctx.key as string, versionId));
   if (record.isDeleteMarker) {
     // S3: reading a delete marker by its version id is 405, and the marker may only be deleted.
     throw new AppError('MethodNotAllowed', {
@@ -86,13 +88,13 @@ async function readObject(ctx: OperationContext, withBody: boolean): Promise<S3R
 export const GetObject = defineOperation({
   name: 'GetObject',
   needsBucket: true,
-  authorize: readChecks('s3:GetObject'),
+  authorize: readChecks,
   handle: (ctx) => readObject(ctx, true),
 });
 
 export const HeadObject = defineOperation({
   name: 'HeadObject',
   needsBucket: true,
-  authorize: readChecks('s3:GetObject'),
+  authorize: readChecks,
   handle: (ctx) => readObject(ctx, false),
 });

@@ -1,5 +1,6 @@
 import type { OperationSpec } from '../operation.js';
 import { CreateBucket, DeleteBucket, GetBucketLocation, HeadBucket } from './bucket-operations.js';
+import { DeleteBucketPolicy, GetBucketPolicy, GetBucketPolicyStatus, PutBucketPolicy } from './bucket-policy.js';
 import { DeleteBucketTagging, GetBucketTagging, PutBucketTagging } from './bucket-tagging.js';
 import { CopyObject } from './copy-object.js';
 import { GetObjectAttributes } from './get-object-attributes.js';
@@ -31,4 +32,5 @@ export const IMPLEMENTED_OPERATIONS: readonly OperationSpec[] = [
   CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload, AbortMultipartUpload, ListParts, ListMultipartUploads,
   CopyObject, GetObjectAttributes,
   PutObjectTagging, GetObjectTagging, DeleteObjectTagging, PutBucketTagging, GetBucketTagging, DeleteBucketTagging,
+  PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy, GetBucketPolicyStatus,
 ];

@@ -8,6 +8,7 @@ import type { ObjectVersionSummary } from '../../../storage/ports.js';
 import { buildXml, xmlFragment, type XmlNode } from '../../common/xml/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { ownerXml } from './bucket-operations.js';
+import { listConditions } from './check-conditions.js';
 import { delimiterOf, encoderOf, maxKeysOf } from './list-objects.js';
 
 function markersOf(ctx: OperationContext): { keyMarker: string; versionIdMarker: string } {
@@ -44,7 +45,7 @@ function entryXml(ctx: OperationContext, v: ObjectVersionSummary, encode: (value
 export const ListObjectVersions = defineOperation({
   name: 'ListObjectVersions',
   needsBucket: true,
-  authorize: (route) => [{ action: 's3:ListBucketVersions', bucket: route.bucket }],
+  authorize: (route) => [{ action: 's3:ListBucketVersions', bucket: route.bucket, conditions: listConditions(route.query) }],
   handle: async (ctx) => {
     const maxKeys = maxKeysOf(ctx);
     const encode = encoderOf(ctx);

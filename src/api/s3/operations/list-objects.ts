@@ -4,6 +4,7 @@ import type { ListObjectsPage } from '../../../storage/ports.js';
 import { buildXml, type XmlNode } from '../../common/xml/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { ownerXml } from './bucket-operations.js';
+import { listConditions } from './check-conditions.js';
 
 export function maxKeysOf(ctx: OperationContext): number {
   const raw = ctx.query.get('max-keys');
@@ -53,7 +54,9 @@ function entries(ctx: OperationContext, page: ListObjectsPage, encode: (v: strin
   };
 }
 
-const listChecks = (route: { bucket: string | undefined }) => [{ action: 's3:ListBucket', bucket: route.bucket }];
+const listChecks = (route: { bucket: string | undefined; query: ReadonlyMap<string, string> }) => [
+  { action: 's3:ListBucket', bucket: route.bucket, conditions: listConditions(route.query) },
+];
 
 export const ListObjects = defineOperation({
   name: 'ListObjects',

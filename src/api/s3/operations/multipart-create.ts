@@ -4,6 +4,7 @@ import type { MultipartUploadRecord } from '../../../storage/ports.js';
 import { buildXml, isCrcAlgorithm, parseChecksumAlgorithm } from '../../common/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { ownerXml } from './bucket-operations.js';
+import { objectWriteChecks } from './check-conditions.js';
 import { contentHeadersOf, refuseUnsupportedObjectHeaders, storageClassOf, userMetadataOf } from './put-object.js';
 
 /** x-amz-checksum-algorithm / x-amz-checksum-type as S3 pairs them. */
@@ -34,7 +35,7 @@ export function uploadChecksumHeaders(upload: MultipartUploadRecord): Record<str
 export const CreateMultipartUpload = defineOperation({
   name: 'CreateMultipartUpload',
   needsBucket: true,
-  authorize: (route) => [{ action: 's3:PutObject', bucket: route.bucket, key: route.key }],
+  authorize: (route) => objectWriteChecks(route),
   handle: async (ctx) => {
     refuseUnsupportedObjectHeaders(ctx);
     const owner = ownerXml(ctx);

@@ -7,6 +7,7 @@ import { AppError } from '../../../core/index.js';
 import type { ByteRange, ObjectVersionRecord } from '../../../storage/ports.js';
 import { buildXml } from '../../common/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
+import { copySourceCheck, copySourceConditions, copySourceOf } from './check-conditions.js';
 import { parseCopySource } from './copy-source.js';
 import { partNumberOf, refuseUnsupportedPartHeaders, uploadOf } from './multipart-upload-part.js';
 import { checkReadPreconditions } from './preconditions.js';
@@ -61,15 +62,10 @@ export const UploadPartCopy = defineOperation({
   name: 'UploadPartCopy',
   needsBucket: true,
   authorize: (route) => {
-    const target = { action: 's3:PutObject', bucket: route.bucket, key: route.key };
-    let source;
-    try {
-      source = parseCopySource(route.headers['x-amz-copy-source']);
-    } catch {
-      // The handler refuses an unparseable source before reading anything.
-      return [target];
-    }
-    return [target, { action: source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion', bucket: source.bucket, key: source.key }];
+    // An unparseable source declares the target only; the handler refuses it before reading anything.
+    const source = copySourceOf(route.headers);
+    const target = { action: 's3:PutObject', bucket: route.bucket, key: route.key, conditions: copySourceConditions(source, route.headers) };
+    return source ? [target, copySourceCheck(source)] : [target];
   },
   handle: async (ctx) => {
     refuseUnsupportedPartHeaders(ctx, SSE_COPY_SOURCE);

@@ -6,14 +6,16 @@
 import { AppError } from '../../../core/index.js';
 import type { ObjectVersionRecord } from '../../../storage/ports.js';
 import { defineOperation, type OperationContext, type RouteContext } from '../operation.js';
+import { versionConditions } from './check-conditions.js';
 import { readTaggingBody, taggingXml } from './tagging-input.js';
 import { readVersionIdHeader } from './version-headers.js';
 
 /** s3:PutObjectTagging or, with a version id, s3:PutObjectVersionTagging. */
 function taggingCheck(verb: 'Put' | 'Get' | 'Delete') {
-  return (route: RouteContext) => [
-    { action: `s3:${verb}Object${route.query.has('versionId') ? 'Version' : ''}Tagging`, bucket: route.bucket, key: route.key },
-  ];
+  return (route: RouteContext) => {
+    const versionId = route.query.get('versionId');
+    return [{ action: `s3:${verb}Object${versionId !== undefined ? 'Version' : ''}Tagging`, bucket: route.bucket, key: route.key, conditions: versionConditions(versionId) }];
+  };
 }
 
 export async function liveVersion(ctx: OperationContext, method: string): Promise<ObjectVersionRecord> {

@@ -5,7 +5,8 @@
  * (ctx.admitFormCaller: authenticate, authorize s3:PutObject on bucket/key, bucket exists) →
  * policy (expiration, every condition, every field covered) → stream the file to storage with
  * the content-length-range enforced while streaming and its minimum checked before the commit.
- * A form without a policy is anonymous and, until bucket policies exist, AccessDenied.
+ * A form without a policy is anonymous: admitted only when the bucket policy grants "*"
+ * s3:PutObject on the key (then there are no policy conditions to check).
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { AppError } from '../../../core/index.js';
@@ -14,6 +15,8 @@ import { MAX_PUT_OBJECT_BYTES } from '../../../services/index.js';
 import { buildXml } from '../../common/xml/index.js';
 import { defineOperation, type OperationContext, type S3Reply } from '../operation.js';
 import { assertMultipartForm, readPostForm } from '../post-form.js';
+import type { AuthorizationCheck } from '../../../iam/authorizer/index.js';
+import { requestTagConditions } from './check-conditions.js';
 import { parseTaggingDocument } from './tagging-input.js';
 import { writeVersionIdHeader } from './version-headers.js';
 
@@ -107,6 +110,25 @@ function successReply(ctx: OperationContext, fields: ReadonlyMap<string, string>
   return { status: status === '200' ? 200 : 204, headers: { etag, location } };
 }
 
+/**
+ * S3: tagging on upload also needs s3:PutObjectTagging; both checks see the request tags
+ * (s3:RequestObjectTag/<k>). A tagging field that does not parse adds no keys — the handler
+ * refuses it right after admission, before any byte of the file is read.
+ */
+function formTagChecks(field: string | undefined, bucket: string | undefined, key: string): AuthorizationCheck[] {
+  if (field === undefined) return [];
+  let conditions = {};
+  try {
+    conditions = requestTagConditions(parseTaggingDocument(Buffer.from(field, 'utf8'), 'object'));
+  } catch {
+    // refused below
+  }
+  return [
+    { action: 's3:PutObject', bucket, key, conditions },
+    { action: 's3:PutObjectTagging', bucket, key, conditions },
+  ];
+}
+
 export const PostObject = defineOperation({
   name: 'PostObject',
   access: 'post-form',
@@ -139,11 +161,9 @@ export const PostObject = defineOperation({
             securityToken: fields.get('x-amz-security-token'),
           },
       key,
-      // S3: tagging on upload also needs s3:PutObjectTagging.
-      fields.has('tagging') ? [{ action: 's3:PutObjectTagging', bucket: ctx.bucket, key }] : [],
+      formTagChecks(fields.get('tagging'), ctx.bucket, key),
     );
-    // admitFormCaller refuses anonymous callers today; a future bucket policy may admit a
-    // policy-less form, which then has no conditions to check.
+    // An anonymous form admitted by a bucket policy has no POST-policy conditions to check.
     const outcome = policy === undefined ? { lengthRange: undefined } : checkPostPolicy(parsePostPolicy(policy), { now: ctx.now, bucket: ctx.bucket as string, fields });
     // The `tagging` field is a <Tagging> document, as the PutObjectTagging body (covered by the policy like every field).
     const taggingField = fields.get('tagging');

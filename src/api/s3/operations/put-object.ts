@@ -4,6 +4,7 @@ import { STORED_CONTENT_HEADERS } from '../../../domain/index.js';
 import { storedContentEncoding } from '../../common/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { checksumBody, planChecksum } from './checksum-input.js';
+import { objectWriteChecks } from './check-conditions.js';
 import { checksumHeaders } from './object-headers.js';
 import { taggingHeaderOf } from './tagging-input.js';
 import { writeVersionIdHeader } from './version-headers.js';
@@ -73,11 +74,8 @@ export function contentMd5Of(ctx: OperationContext): string | undefined {
 export const PutObject = defineOperation({
   name: 'PutObject',
   needsBucket: true,
-  authorize: (route) => [
-    { action: 's3:PutObject', bucket: route.bucket, key: route.key },
-    // S3: tagging on upload also needs s3:PutObjectTagging.
-    ...(route.headers['x-amz-tagging'] !== undefined ? [{ action: 's3:PutObjectTagging', bucket: route.bucket, key: route.key }] : []),
-  ],
+  // S3: tagging on upload also needs s3:PutObjectTagging, lock headers the lock actions.
+  authorize: (route) => objectWriteChecks(route),
   handle: async (ctx) => {
     refuseUnsupportedObjectHeaders(ctx, ['x-amz-tagging', 'if-match', 'if-none-match']);
     const tags = taggingHeaderOf(ctx.headers);

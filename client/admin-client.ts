@@ -1,0 +1,172 @@
+/** Typed client of Coffer's admin API: one method per endpoint (docs/admin-api.md). */
+import type { Credentials } from './sigv4.js';
+import { send, type Call, type TransportOptions } from './transport.js';
+import type {
+  AccessKey,
+  CreateAccessKeyInput,
+  CreateRoleInput,
+  CreateUserInput,
+  EntityStatus,
+  Explanation,
+  ExplainInput,
+  Group,
+  ListOptions,
+  NewAccessKey,
+  Page,
+  Policy,
+  PolicyEntities,
+  PolicyTarget,
+  Role,
+  ServerInfo,
+  UpdateAccessKeyInput,
+  User,
+} from './types.js';
+
+export interface AdminClientOptions {
+  /** e.g. http://127.0.0.1:9000 */
+  endpoint: string;
+  credentials: Credentials;
+  /** The server's region (the SigV4 scope); default us-east-1. */
+  region?: string;
+  timeoutMs?: number;
+  ca?: string | Buffer;
+  /** Skip TLS certificate verification. For tests against self-signed servers only. */
+  insecure?: boolean;
+}
+
+function listQuery(options: object = {}): Array<[string, string]> {
+  return Object.entries(options as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => [k, String(v)]);
+}
+
+export class AdminClient {
+  readonly #transport: TransportOptions;
+
+  constructor(options: AdminClientOptions) {
+    this.#transport = {
+      endpoint: options.endpoint,
+      region: options.region ?? 'us-east-1',
+      credentials: options.credentials,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      ca: options.ca,
+      insecure: options.insecure,
+    };
+  }
+
+  async #call<T>(call: Call): Promise<T> {
+    return (await send(this.#transport, call)) as T;
+  }
+
+  serverInfo(): Promise<ServerInfo> {
+    return this.#call({ method: 'GET', segments: ['info'] });
+  }
+
+  // users
+  createUser(input: CreateUserInput): Promise<User> {
+    return this.#call({ method: 'POST', segments: ['users'], body: input });
+  }
+  listUsers(options?: ListOptions): Promise<Page<User>> {
+    return this.#call({ method: 'GET', segments: ['users'], query: listQuery(options) });
+  }
+  getUser(name: string): Promise<User> {
+    return this.#call({ method: 'GET', segments: ['users', name] });
+  }
+  setUserStatus(name: string, status: EntityStatus): Promise<void> {
+    return this.#call({ method: 'PUT', segments: ['users', name, 'status'], body: { status } });
+  }
+  /** Sets the secret of the user's login key (whose access key id is the user name). */
+  setUserSecret(name: string, secretKey: string): Promise<void> {
+    return this.#call({ method: 'PUT', segments: ['users', name, 'secret'], body: { secretKey } });
+  }
+  deleteUser(name: string): Promise<void> {
+    return this.#call({ method: 'DELETE', segments: ['users', name] });
+  }
+
+  // groups
+  createGroup(input: { name: string; path?: string; members?: string[] }): Promise<Group> {
+    return this.#call({ method: 'POST', segments: ['groups'], body: input });
+  }
+  listGroups(options?: ListOptions): Promise<Page<Group>> {
+    return this.#call({ method: 'GET', segments: ['groups'], query: listQuery(options) });
+  }
+  getGroup(name: string): Promise<Group> {
+    return this.#call({ method: 'GET', segments: ['groups', name] });
+  }
+  addGroupMembers(name: string, users: string[]): Promise<Group> {
+    return this.#call({ method: 'POST', segments: ['groups', name, 'members'], body: { users } });
+  }
+  removeGroupMember(name: string, user: string): Promise<void> {
+    return this.#call({ method: 'DELETE', segments: ['groups', name, 'members', user] });
+  }
+  setGroupStatus(name: string, status: EntityStatus): Promise<void> {
+    return this.#call({ method: 'PUT', segments: ['groups', name, 'status'], body: { status } });
+  }
+  deleteGroup(name: string, options: { force?: boolean } = {}): Promise<void> {
+    return this.#call({ method: 'DELETE', segments: ['groups', name], query: options.force ? [['force', 'true']] : [] });
+  }
+
+  // policies
+  /** `document` is the policy's JSON text, sent as is. */
+  createPolicy(input: { name: string; document: string; description?: string; path?: string }): Promise<Policy> {
+    return this.#call({ method: 'POST', segments: ['policies'], body: input });
+  }
+  listPolicies(options?: ListOptions & { scope?: 'All' | 'BuiltIn' | 'Local'; onlyAttached?: boolean }): Promise<Page<Policy>> {
+    return this.#call({ method: 'GET', segments: ['policies'], query: listQuery(options) });
+  }
+  getPolicy(name: string): Promise<Policy> {
+    return this.#call({ method: 'GET', segments: ['policies', name] });
+  }
+  deletePolicy(name: string): Promise<void> {
+    return this.#call({ method: 'DELETE', segments: ['policies', name] });
+  }
+  attachPolicy(name: string, target: PolicyTarget): Promise<void> {
+    return this.#call({ method: 'POST', segments: ['policies', name, 'attach'], body: target });
+  }
+  detachPolicy(name: string, target: PolicyTarget): Promise<void> {
+    return this.#call({ method: 'POST', segments: ['policies', name, 'detach'], body: target });
+  }
+  policyEntities(name: string): Promise<PolicyEntities> {
+    return this.#call({ method: 'GET', segments: ['policies', name, 'entities'] });
+  }
+  explain(input: ExplainInput): Promise<Explanation> {
+    return this.#call({ method: 'POST', segments: ['policies', 'explain'], body: input });
+  }
+
+  // access keys
+  createAccessKey(input: CreateAccessKeyInput = {}): Promise<NewAccessKey> {
+    return this.#call({ method: 'POST', segments: ['access-keys'], body: input });
+  }
+  listAccessKeys(options: { user?: string } = {}): Promise<{ items: AccessKey[] }> {
+    return this.#call({ method: 'GET', segments: ['access-keys'], query: listQuery(options) });
+  }
+  getAccessKey(accessKeyId: string): Promise<AccessKey> {
+    return this.#call({ method: 'GET', segments: ['access-keys', accessKeyId] });
+  }
+  updateAccessKey(accessKeyId: string, update: UpdateAccessKeyInput): Promise<AccessKey> {
+    return this.#call({ method: 'PATCH', segments: ['access-keys', accessKeyId], body: update });
+  }
+  deleteAccessKey(accessKeyId: string): Promise<void> {
+    return this.#call({ method: 'DELETE', segments: ['access-keys', accessKeyId] });
+  }
+
+  // roles
+  createRole(input: CreateRoleInput): Promise<Role> {
+    return this.#call({ method: 'POST', segments: ['roles'], body: input });
+  }
+  listRoles(options?: ListOptions): Promise<Page<Role>> {
+    return this.#call({ method: 'GET', segments: ['roles'], query: listQuery(options) });
+  }
+  getRole(name: string): Promise<Role> {
+    return this.#call({ method: 'GET', segments: ['roles', name] });
+  }
+  deleteRole(name: string): Promise<void> {
+    return this.#call({ method: 'DELETE', segments: ['roles', name] });
+  }
+  attachRolePolicy(role: string, policy: string): Promise<void> {
+    return this.#call({ method: 'POST', segments: ['roles', role, 'policies'], body: { policy } });
+  }
+  detachRolePolicy(role: string, policy: string): Promise<void> {
+    return this.#call({ method: 'DELETE', segments: ['roles', role, 'policies', policy] });
+  }
+}

@@ -1,0 +1,163 @@
+/** The admin API's JSON shapes (docs/admin-api.md). Dates are RFC 3339 strings. */
+
+export type EntityStatus = 'enabled' | 'disabled';
+export type PolicyDocument = Record<string, unknown>;
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `marker` for the next page; absent on the last page. */
+  marker?: string;
+}
+
+export interface ListOptions {
+  pathPrefix?: string;
+  marker?: string;
+  maxItems?: number;
+}
+
+export interface User {
+  name: string;
+  userId: string;
+  arn: string;
+  path: string;
+  status: EntityStatus;
+  tags: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  groups: string[];
+  attachedPolicies: string[];
+  inlinePolicies: string[];
+}
+
+export interface Group {
+  name: string;
+  groupId: string;
+  arn: string;
+  path: string;
+  status: EntityStatus;
+  createdAt: string;
+  members: string[];
+  attachedPolicies: string[];
+  inlinePolicies: string[];
+}
+
+export interface Policy {
+  name: string;
+  policyId: string;
+  arn: string;
+  path: string;
+  description?: string;
+  builtIn: boolean;
+  defaultVersionId: string;
+  document: PolicyDocument;
+  attachmentCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PolicyEntities {
+  policy: string;
+  users: string[];
+  groups: string[];
+  roles: string[];
+}
+
+export type PolicyTarget = { user: string } | { group: string } | { role: string };
+
+export interface AccessKey {
+  accessKeyId: string;
+  /** 'root' or the owning user's name. */
+  owner: string;
+  status: 'Active' | 'Inactive';
+  name?: string;
+  description?: string;
+  expiresAt?: string;
+  /** The key's inline (narrowing) policy; absent: the key has its owner's rights. */
+  policy?: PolicyDocument;
+  createdAt: string;
+}
+
+/** Returned once, by createAccessKey. */
+export interface NewAccessKey extends AccessKey {
+  secretAccessKey: string;
+}
+
+export interface Role {
+  name: string;
+  roleId: string;
+  arn: string;
+  path: string;
+  description?: string;
+  trustPolicy: PolicyDocument;
+  maxSessionDurationSeconds: number;
+  tags: Record<string, string>;
+  createdAt: string;
+  attachedPolicies: string[];
+  inlinePolicies: string[];
+}
+
+export interface Explanation {
+  accessKey: string;
+  principal: { arn: string; type: 'root' | 'user' | 'assumed-role'; userName?: string; credential: 'root' | 'access-key' | 'session' };
+  action: string;
+  resource: string;
+  decision: 'Allow' | 'Deny' | 'NoDecision';
+  allowed: boolean;
+  reason?: string;
+  statements: Array<{ policy: string; sid?: string; index: number; effect: 'Allow' | 'Deny' }>;
+}
+
+export interface ServerInfo {
+  version: string;
+  region: string;
+  uptimeSeconds: number;
+  counts: { users: number; groups: number; policies: number; roles: number };
+}
+
+export interface CreateUserInput {
+  name: string;
+  secretKey?: string;
+  path?: string;
+  tags?: Record<string, string>;
+}
+
+export interface CreateAccessKeyInput {
+  /** Owner; defaults to the caller. */
+  user?: string;
+  accessKey?: string;
+  secretKey?: string;
+  name?: string;
+  description?: string;
+  /** RFC 3339. */
+  expiration?: string;
+  /** Inline policy JSON text (narrows the owner's rights). */
+  policy?: string;
+}
+
+export interface UpdateAccessKeyInput {
+  status?: 'Active' | 'Inactive';
+  name?: string;
+  description?: string;
+  /** RFC 3339; null removes the expiry. */
+  expiration?: string | null;
+  /** Policy JSON text; null removes the inline policy (the key inherits again). */
+  policy?: string | null;
+  secretKey?: string;
+}
+
+export interface CreateRoleInput {
+  name: string;
+  /** Trust policy JSON text. */
+  trustPolicy: string;
+  path?: string;
+  description?: string;
+  maxSessionDurationSeconds?: number;
+  tags?: Record<string, string>;
+}
+
+export interface ExplainInput {
+  accessKey: string;
+  action: string;
+  resource: string;
+  conditions?: Record<string, string | string[]>;
+}

@@ -1,0 +1,27 @@
+/**
+ * Built-in managed policies (AWS-correct variants of MinIO's canned policies): readonly also
+ * grants s3:ListBucket and s3:ListAllMyBuckets (MinIO's does not — a common surprise).
+ * Bucket-level requests use 'arn:aws:s3:::b', object requests 'arn:aws:s3:::b/k', and
+ * ListAllMyBuckets is expected to be checked against 'arn:aws:s3:::*' (so '*' and
+ * 'arn:aws:s3:::*' grant it).
+ */
+import { parsePolicy } from './parse.js';
+import type { ParsedPolicy } from './types.js';
+
+const S3_ALL = ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'];
+
+function allow(actions: string[], resources: string[] | string): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }] });
+}
+
+const DOCUMENTS: ReadonlyArray<[string, string]> = [
+  ['readonly', allow(['s3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListAllMyBuckets'], S3_ALL)],
+  ['readwrite', allow(['s3:*'], S3_ALL)],
+  ['writeonly', allow(['s3:PutObject'], S3_ALL)],
+  ['diagnostics', allow(['admin:Profiling', 'admin:ServerTrace', 'admin:ConsoleLog', 'admin:ServerInfo', 'admin:TopLocksInfo', 'admin:OBDInfo', 'admin:BandwidthMonitor', 'admin:Prometheus'], '*')],
+  ['consoleAdmin', allow(['admin:*', 'iam:*', 'sts:*', 'kms:*', 's3:*'], '*')],
+];
+
+export const BUILT_IN_POLICIES: ReadonlyMap<string, ParsedPolicy> = new Map(
+  DOCUMENTS.map(([name, text]) => [name, Object.freeze(parsePolicy(text, 'identity'))]),
+);

@@ -1,0 +1,18 @@
+export { IamIdentityService } from './identity-service.js';
+export type { IdentityServiceDeps } from './identity-service.js';
+export type {
+  AccessKeyInfo,
+  AssumeRoleInput,
+  EntityStatus,
+  GroupInfo,
+  IdentityService,
+  ListOptions,
+  ManagedPolicyInfo,
+  NewAccessKey,
+  Page,
+  PolicyTarget,
+  PolicyVersionInfo,
+  RoleInfo,
+  SessionCredentials,
+  UserInfo,
+} from './types.js';

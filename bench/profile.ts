@@ -2,13 +2,13 @@
  * Per-request server CPU for the small-object path, the figure to optimise when the machine is
  * too busy for throughput numbers to mean much:
  *
- *   npx tsx bench/profile.ts [--workers N] [--seconds S] [--concurrency C] [--cpu-prof DIR] [--size BYTES]
+ *   npx tsx bench/profile.ts [--workers N] [--seconds S] [--concurrency C] [--cpu-prof DIR] [--size BYTES] [--ceiling]
  *
  * Starts the built Coffer (dist/, run `npm run build` first) on a fresh data folder, PUTs
  * `size`-byte objects for S seconds, then GETs them for S seconds, and reports for each phase
  * ops/s and the CPU time (user + system, from /proc) that the Coffer process tree — the primary
  * and every worker — spent per request. `--cpu-prof DIR` runs Coffer under `node --cpu-prof`
- * (one .cpuprofile per process, written at exit).
+ * (one .cpuprofile per process, written at exit). `--ceiling` measures the ceiling server instead.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     size: { type: 'string', default: '4096' },
     'cpu-prof': { type: 'string' },
+    ceiling: { type: 'boolean', default: false },
   },
 });
 const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
@@ -65,7 +66,10 @@ async function main(): Promise<void> {
   const port = await freePort();
   const secretKey = `profile-${randomBytes(6).toString('hex')}`;
   const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin/coffer.mjs'), 'server', join(dir, 'data'), '--address', `127.0.0.1:${port}`], {
+  const target = values.ceiling
+    ? ['--import', 'tsx', join(ROOT, 'bench/ceiling-server.ts'), String(port)]
+    : [join(ROOT, 'bin/coffer.mjs'), 'server', join(dir, 'data'), '--address', `127.0.0.1:${port}`];
+  const child = spawn(process.execPath, [...nodeArgs, ...target], {
     env: { ...process.env, COFFER_ROOT_USER: 'profileroot', COFFER_ROOT_PASSWORD: secretKey, COFFER_LOG_LEVEL: 'warn', COFFER_WORKERS: values.workers },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -75,7 +79,9 @@ async function main(): Promise<void> {
     for (let i = 0; ; i += 1) {
       if (i > 300) throw new Error('Coffer did not start');
       try {
-        if ((await fetch(`${endpoint.url}/coffer/health/ready`)).ok) break;
+        const res = await fetch(`${endpoint.url}/coffer/health/ready`);
+        await res.arrayBuffer();
+        if (res.ok || values.ceiling) break;
       } catch {
         // not yet
       }

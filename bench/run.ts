@@ -1,7 +1,9 @@
 /**
- * npm run bench [-- --rounds 3 --duration 10 --large-count 32 --only large|small --no-build]
+ * npm run bench [-- --rounds 3 --duration 10 --large-count 32 --only large|small --workers N --no-build]
  *
- * Builds Coffer, starts it and the ceiling server (bench/ceiling-server.ts) on this machine,
+ * Builds Coffer, starts it (with COFFER_WORKERS = the CPU count, as an operator would run it on
+ * this machine; --workers overrides) and the ceiling server (bench/ceiling-server.ts, a single
+ * process) on this machine,
  * then runs the same load against both, alternating, for N rounds: PUT/GET MiB/s of 64 MiB
  * objects and PUT/GET ops/s of 4 KiB objects at concurrency 16. Prints medians, the ratio
  * Coffer ÷ ceiling against the targets, and writes bench/results/latest.json.
@@ -14,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { S3LoadClient, type PhaseResult } from './load.js';
 import { renderTable, summarize, type MetricName, type RoundFigures, waitForIdle } from './report.js';
-import { startCeiling, startCoffer, type RunningServer } from './servers.js';
+import { COFFER_WORKERS, startCeiling, startCoffer, type RunningServer } from './servers.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const MiB = 1024 * 1024;
@@ -29,14 +31,20 @@ const { values } = parseArgs({
     'large-count': { type: 'string', default: '32' },
     only: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    workers: { type: 'string', default: COFFER_WORKERS },
   },
 });
 const rounds = Number(values.rounds);
 const duration = Number(values.duration);
 const largeCount = Number(values['large-count']);
 const only = values.only;
-if (![rounds, duration, largeCount].every((n) => Number.isInteger(n) && n > 0) || (only !== undefined && only !== 'large' && only !== 'small')) {
-  process.stderr.write('usage: tsx bench/run.ts [--rounds N] [--duration S] [--large-count N] [--only large|small] [--no-build]\n');
+const workers = values.workers;
+if (
+  ![rounds, duration, largeCount].every((n) => Number.isInteger(n) && n > 0) ||
+  (only !== undefined && only !== 'large' && only !== 'small') ||
+  !/^(\d{1,2}|auto)$/.test(workers)
+) {
+  process.stderr.write('usage: tsx bench/run.ts [--rounds N] [--duration S] [--large-count N] [--only large|small] [--workers N|auto] [--no-build]\n');
   process.exit(2);
 }
 
@@ -90,8 +98,8 @@ async function main(): Promise<void> {
   const results: RoundFigures[] = [];
   const busy: number[] = [];
   try {
-    servers.push(await startCeiling(ROOT), await startCoffer(ROOT));
-    log(`ceiling ${servers[0]?.endpoint.url} (pid ${servers[0]?.pid}), coffer ${servers[1]?.endpoint.url} (pid ${servers[1]?.pid})`);
+    servers.push(await startCeiling(ROOT), await startCoffer(ROOT, workers));
+    log(`ceiling ${servers[0]?.endpoint.url} (pid ${servers[0]?.pid}, 1 process), coffer ${servers[1]?.endpoint.url} (pid ${servers[1]?.pid}, COFFER_WORKERS=${workers})`);
     for (let round = 1; round <= rounds; round += 1) {
       const order = round % 2 === 1 ? servers : [...servers].reverse();
       for (const server of order) {
@@ -108,7 +116,11 @@ async function main(): Promise<void> {
     await Promise.all(servers.map((s) => s.stop()));
   }
   const summary = summarize(results);
-  process.stdout.write(`\nCoffer vs ceiling (median of ${rounds} rounds; concurrency ${CONCURRENCY}; ${largeCount} × 64 MiB; 4 KiB for ${duration} s)\n`);
+  process.stdout.write(
+    `\nCoffer vs ceiling (median of ${rounds} rounds; concurrency ${CONCURRENCY}; ${largeCount} × 64 MiB; 4 KiB for ${duration} s; ` +
+      `${cpus().length} CPUs; Coffer with COFFER_WORKERS=${workers} worker processes, the ceiling in 1 process; ` +
+      `CPU busy before rounds ${busy.length > 0 ? `${Math.round(Math.min(...busy) * 100)}–${Math.round(Math.max(...busy) * 100)} %` : 'n/a'})\n`,
+  );
   process.stdout.write(`${renderTable(summary)}\n`);
   const errors = results.reduce((n, r) => n + Object.values(r.phases).reduce((m, p) => m + p.errors, 0), 0);
   if (errors > 0) process.stdout.write(`WARNING: ${errors} request errors (see bench/results/latest.json)\n`);
@@ -117,7 +129,7 @@ async function main(): Promise<void> {
   const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
   const report = {
     tool: 'coffer-bench', date: new Date().toISOString(), commit: git.stdout.trim() || undefined, node: process.version,
-    cpus: cpus().length, cpuBusyBeforeRuns: busy, options: { rounds, duration, largeCount, only: only ?? 'all', concurrency: CONCURRENCY,
+    cpus: cpus().length, cpuBusyBeforeRuns: busy, options: { rounds, duration, largeCount, only: only ?? 'all', concurrency: CONCURRENCY, cofferWorkers: workers,
       largeSize: LARGE_SIZE, smallSize: SMALL_SIZE, payload: 'UNSIGNED-PAYLOAD' }, summary, rounds: results,
   };
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);

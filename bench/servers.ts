@@ -1,12 +1,13 @@
 /**
  * Starts the two servers the bench compares, each as its own process on a free loopback port:
- * the ceiling (bench/ceiling-server.ts through tsx) and Coffer (built dist/, fresh temp data
- * dir, log level warn, server log in a temp file).
+ * the ceiling (bench/ceiling-server.ts through tsx, one process) and Coffer (built dist/, fresh
+ * temp data dir, log level warn, server log in a temp file, COFFER_WORKERS = CPU count unless
+ * --workers says otherwise).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Endpoint } from './load.js';
@@ -94,13 +95,16 @@ export async function startCeiling(root: string): Promise<RunningServer> {
   return server;
 }
 
-export async function startCoffer(root: string): Promise<RunningServer> {
+/** Coffer runs as the operator of this machine would run it: one worker process per CPU. */
+export const COFFER_WORKERS = String(availableParallelism());
+
+export async function startCoffer(root: string, workers: string = COFFER_WORKERS): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
   const port = await freePort();
   const accessKey = 'benchroot';
   const secretKey = `bench-${Math.random().toString(36).slice(2)}-secret`;
   const env: NodeJS.ProcessEnv = {
-    ...process.env, COFFER_ROOT_USER: accessKey, COFFER_ROOT_PASSWORD: secretKey, COFFER_LOG_LEVEL: 'warn', COFFER_DEV: '0',
+    ...process.env, COFFER_ROOT_USER: accessKey, COFFER_ROOT_PASSWORD: secretKey, COFFER_LOG_LEVEL: 'warn', COFFER_DEV: '0', COFFER_WORKERS: workers,
   };
   const args = [join(root, 'bin/coffer.mjs'), 'server', join(dir, 'data'), '--address', `127.0.0.1:${port}`];
   const { child, logFile } = launch(process.execPath, args, env, root, dir);

@@ -1,16 +1,17 @@
 /** The composition root: the only place that picks implementations and wires them together. */
 import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { ADMIN_PATH_PREFIX, adminEndpoints, createAdminHandler, packageVersion } from '../api/admin/index.js';
 import { healthResponder, notListening, startHttpServer, type RunningServer } from '../api/http/index.js';
 import { createQueryHandler, isQueryRequest } from '../api/query/index.js';
-import { buildOperationRegistry, createS3Pipeline } from '../api/s3/index.js';
+import { buildOperationRegistry, createS3Pipeline, sourceIpOf, trustedProxyMatcher } from '../api/s3/index.js';
 import { multipartChecksums } from '../api/common/index.js';
 import { createOrphanSweeper, createPeriodicJob, createUploadExpirer } from '../background/index.js';
 import type { Config } from '../config/index.js';
 import { systemClock, type Clock } from '../core/index.js';
 import { PolicyAuthorizer } from '../iam/authorizer/index.js';
-import { loadOrCreateLocalSealer, RootCredentialStore } from '../iam/credentials/index.js';
+import { loadOrCreateLocalSealer } from '../iam/credentials/index.js';
 import { createLogAuditSink, createLogger, type Logger } from '../observability/index.js';
 import { BucketService, IamIdentityService, MultipartService, ObjectService } from '../services/index.js';
 import { createFsBlobStore } from '../storage/fs/index.js';
@@ -56,7 +57,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sweeper.start(config.orphanSweepIntervalMs);
   }
 
-  const credentials = new RootCredentialStore(root.accessKey, root.secretKey);
   const services = {
     buckets: new BucketService({ store, clock, region: config.region }),
     objects: new ObjectService({ store, blobs, clock, inFlight }),
@@ -81,10 +81,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await expirer.runOnce();
     expirer.start(Math.min(60 * 60 * 1000, config.multipartExpiryMs));
   }
+  // One authorizer and one notion of the caller's address (trusted proxies) for every protocol.
+  const authorizer = new PolicyAuthorizer({ policies: identity.policies });
+  const proxies = trustedProxyMatcher(config.trustedProxies);
+  const sourceIp = (req: IncomingMessage): string => sourceIpOf(req, proxies);
   const s3 = createS3Pipeline({
     services,
     credentials: identity.credentials,
-    authorizer: new PolicyAuthorizer({ policies: identity.policies }),
+    authorizer,
     operations: buildOperationRegistry(),
     domains: config.domains,
     region: config.region,
@@ -96,7 +100,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // AWS query protocol (IAM, STS) on the API port, recognised before the S3 router sees the request.
   const query = createQueryHandler({
     identity,
-    authorizer: new PolicyAuthorizer({ policies: identity.policies }),
+    authorizer,
+    sourceIp,
     region: config.region,
     clock,
     logger,
@@ -106,7 +111,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const admin = createAdminHandler({
     identity,
     credentials: identity.credentials,
-    authorizer: new PolicyAuthorizer({ policies: identity.policies }),
+    authorizer,
+    sourceIp,
     endpoints: adminEndpoints(),
     region: config.region,
     version: packageVersion(),
@@ -126,7 +132,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       handler: async (req, res) => {
         if (health(req, res)) return;
         if (req.url?.startsWith(ADMIN_PATH_PREFIX)) return admin(req, res);
-        if (isQueryRequest(req)) return query(req, res);
+        if (isQueryRequest(req, config.domains)) return query(req, res);
         await s3(req, res);
       },
     });

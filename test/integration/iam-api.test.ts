@@ -534,6 +534,18 @@ describe('IAM query API', () => {
       await expectError(rewritingClient((b) => b.replace('2010-05-08', '2006-03-01')).send(new ListUsersCommand({})), 'InvalidAction', 400);
     });
 
+    it('refuses a request signed more than 15 minutes off the server clock, in AWS words', async () => {
+      const skewed = new IAMClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: ROOT_ACCESS_KEY, secretAccessKey: ROOT_SECRET_KEY }, maxAttempts: 1, systemClockOffset: -3_600_000 });
+      clients.push(skewed);
+      try {
+        await skewed.send(new ListUsersCommand({}));
+        assert.fail('accepted');
+      } catch (error) {
+        assert.deepEqual(queryError(error), { code: 'SignatureDoesNotMatch', status: 403 });
+        assert.match((error as Error).message, /^Signature expired: \d{8}T\d{6}Z is now earlier than/);
+      }
+    });
+
     it('refuses a parameter given twice', async () => {
       await expectError(rewritingClient((b) => `${b}&Version=2010-05-08`).send(new ListUsersCommand({})), 'ValidationError', 400);
     });

@@ -7,7 +7,7 @@
  */
 import type { AuthorizationCheck } from '../../iam/authorizer/index.js';
 import type { Principal } from '../../iam/credentials/index.js';
-import type { IdentityService } from './identity-types.js';
+import type { IdentityService } from '../../services/index.js';
 import type { XmlNode } from '../common/index.js';
 import type { QueryParams } from './params.js';
 

@@ -15,7 +15,7 @@ import { AppError, newRequestId, type Clock } from '../../core/index.js';
 import type { Authorizer, RequestFacts } from '../../iam/authorizer/index.js';
 import type { Principal, StoredCredential } from '../../iam/credentials/index.js';
 import type { AuditSink, Logger } from '../../observability/index.js';
-import type { IdentityService } from './identity-types.js';
+import type { IdentityService } from '../../services/index.js';
 import { authenticate, type Authentication } from '../common/index.js';
 import type { ActionSpec, Admission } from './action.js';
 import { QueryError, renderQueryError, type QueryService } from './errors.js';

@@ -72,6 +72,9 @@ describe('query-protocol routing', () => {
     assert.equal(isQueryRequest(fakeRequest('POST', '/', { 'content-type': 'multipart/form-data; boundary=x' })), false);
     assert.equal(isQueryRequest(fakeRequest('POST', '/?delete', { 'content-type': 'application/xml' })), false);
     assert.equal(isQueryRequest(fakeRequest('GET', '/')), false);
+    const form = { 'content-type': 'application/x-www-form-urlencoded', host: 'photos.s3.example.com:9000' };
+    assert.equal(isQueryRequest(fakeRequest('POST', '/', form), ['s3.example.com']), false);
+    assert.equal(isQueryRequest(fakeRequest('POST', '/', { ...form, host: 's3.example.com:9000' }), ['s3.example.com']), true);
     assert.equal(isQueryRequest(fakeRequest('PUT', '/?Action=x', { authorization: 'AWS4-HMAC-SHA256 Credential=A/20260101/r/iam/aws4_request' })), false);
   });
 });

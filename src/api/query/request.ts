@@ -21,11 +21,14 @@ export function isFormRequest(req: IncomingMessage): boolean {
 /**
  * AWS query protocol on the API port: `POST /` with a form body (S3 has no such operation), or
  * `GET|POST /?Action=…` signed for the iam or sts service (an S3 request never names those).
+ * A request to a virtual-hosted bucket (`bucket.<domain>`) is always S3's.
  */
-export function isQueryRequest(req: IncomingMessage): boolean {
+export function isQueryRequest(req: IncomingMessage, domains: readonly string[] = []): boolean {
   const url = req.url ?? '';
   const q = url.indexOf('?');
   if ((q < 0 ? url : url.slice(0, q)) !== '/') return false;
+  const host = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+  if (domains.some((domain) => host.endsWith(`.${domain.toLowerCase()}`))) return false;
   if (req.method === 'POST' && isFormRequest(req)) return true;
   if ((req.method !== 'GET' && req.method !== 'POST') || q < 0) return false;
   const query = url.slice(q + 1);

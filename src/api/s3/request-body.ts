@@ -53,6 +53,7 @@ export class RequestBody {
     const decoder = createPayloadDecoder(this.#auth, {
       contentEncoding: req.headers['content-encoding'],
       decodedContentLength: this.chunked ? this.declaredLength : undefined,
+      contentSha256: typeof req.headers['x-amz-content-sha256'] === 'string' ? req.headers['x-amz-content-sha256'] : undefined,
       trailer: typeof trailerHeader === 'string' ? trailerHeader.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) : [],
     });
     const out = decoder.stream;

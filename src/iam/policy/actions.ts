@@ -54,13 +54,3 @@ export function matchActions(m: ActionMatcher, action: string): boolean {
   for (const g of m.globs) if (matchGlob(g, action)) return true;
   return false;
 }
-
-/** All catalogue actions a pattern covers, AWS spelling (for explain/listing tools). */
-export function expandAction(pattern: string): string[] {
-  const glob = globFromPattern(pattern.toLowerCase());
-  const out: string[] = [];
-  for (const known of ACTION_CATALOGUE.values()) {
-    for (const [lower, spelled] of known) if (matchGlob(glob, lower)) out.push(spelled);
-  }
-  return out;
-}

@@ -1,9 +1,9 @@
 /**
  * Built-in managed policies (AWS-correct variants of MinIO's canned policies): readonly also
  * grants s3:ListBucket and s3:ListAllMyBuckets (MinIO's does not — a common surprise).
- * Bucket-level requests use 'arn:aws:s3:::b', object requests 'arn:aws:s3:::b/k', and
- * ListAllMyBuckets is expected to be checked against 'arn:aws:s3:::*' (so '*' and
- * 'arn:aws:s3:::*' grant it).
+ * Bucket-level requests use 'arn:aws:s3:::b', object requests 'arn:aws:s3:::b/k'; a
+ * resourceless s3 request (ListAllMyBuckets, resource '*') is matched as 'arn:aws:s3:::*'
+ * (resources.ts requestResource), so the 'arn:aws:s3:::*' entry grants it.
  */
 import { parsePolicy } from './parse.js';
 import type { ParsedPolicy } from './types.js';

@@ -7,7 +7,7 @@
 import { compileActions, matchActions, type ActionMatcher } from './actions.js';
 import { compileClause, type CompiledClause } from './conditions.js';
 import { PolicyError } from './errors.js';
-import { compileResource, type ResourcePattern } from './resources.js';
+import { compileResources, type ResourceSet } from './resources.js';
 import type { Effect, ParsedPolicy, PrincipalBlock, Statement } from './types.js';
 
 export interface CompiledStatement {
@@ -16,7 +16,7 @@ export interface CompiledStatement {
   readonly actions: ActionMatcher;
   readonly notAction: boolean;
   /** undefined: no resource element (trust policies) → any resource. */
-  readonly resources: readonly ResourcePattern[] | undefined;
+  readonly resources: ResourceSet | undefined;
   readonly notResource: boolean;
   readonly principal: PrincipalBlock | undefined;
   readonly notPrincipal: boolean;
@@ -53,7 +53,7 @@ function compileStatement(s: Statement, variables: boolean): CompiledStatement {
     effect: s.effect,
     actions: compileActions(actions),
     notAction: s.actions === undefined,
-    resources: resources?.map((r) => compileResource(r, variables)),
+    resources: resources === undefined ? undefined : compileResources(resources, variables),
     notResource: s.resources === undefined && s.notResources !== undefined,
     principal: s.principal ?? s.notPrincipal,
     notPrincipal: s.principal === undefined && s.notPrincipal !== undefined,

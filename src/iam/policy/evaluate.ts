@@ -12,7 +12,7 @@
 import { compiled, statementsFor, type CompiledStatement } from './compile.js';
 import { clauseHolds } from './conditions.js';
 import { principalMatches } from './principals.js';
-import { canonicalResource, matchResources } from './resources.js';
+import { matchResources, requestResource } from './resources.js';
 import type { Decision, EvaluationRequest, LabelledPolicy, MatchedStatement } from './types.js';
 
 /** The action element was already checked (statementsFor). */
@@ -27,7 +27,7 @@ function applies(s: CompiledStatement, resource: string, checkPrincipal: boolean
 
 export function evaluate(policies: readonly LabelledPolicy[], request: EvaluationRequest): Decision {
   const action = request.action.toLowerCase();
-  const resource = canonicalResource(request.resource);
+  const resource = requestResource(action, request.resource);
   const denies: MatchedStatement[] = [];
   const allows: MatchedStatement[] = [];
   for (const { label, policy } of policies) {

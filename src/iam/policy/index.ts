@@ -4,7 +4,6 @@
  */
 export { PolicyError } from './errors.js';
 export { parsePolicy } from './parse.js';
-export type { ParseOptions } from './parse.js';
 export { evaluate } from './evaluate.js';
 export { BUILT_IN_POLICIES } from './built-ins.js';
 export type {

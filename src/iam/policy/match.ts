@@ -12,23 +12,37 @@ export const LIT = 0;
 export const STAR = 1;
 export const ONE = 2;
 
-export type Glob =
-  | { readonly kind: 'exact'; readonly text: string }
-  | { readonly kind: 'any' }
-  | { readonly kind: 'prefix'; readonly text: string }
-  | { readonly kind: 'general'; readonly text: string; readonly mask: Uint8Array };
+/** Glob kinds. One object shape for all kinds keeps matchGlob's property accesses monomorphic. */
+export const EXACT = 0;
+export const ANY = 1;
+export const PREFIX = 2;
+export const GENERAL = 3;
 
-const ANY: Glob = { kind: 'any' };
+export interface Glob {
+  readonly kind: typeof EXACT | typeof ANY | typeof PREFIX | typeof GENERAL;
+  /** EXACT: the whole text; PREFIX: the text before the trailing '*'; GENERAL: the pattern. */
+  readonly text: string;
+  readonly mask: Uint8Array | undefined;
+}
+
+const ANY_GLOB: Glob = { kind: ANY, text: '', mask: undefined };
 
 /** Builds a matcher; `mask` undefined or all-literal means exact comparison. */
 export function makeGlob(text: string, mask: Uint8Array | undefined): Glob {
-  if (mask === undefined || !mask.some((m) => m !== LIT)) return { kind: 'exact', text };
-  if (text.length === 1 && mask[0] === STAR) return ANY;
+  if (mask === undefined || !mask.some((m) => m !== LIT)) return { kind: EXACT, text, mask: undefined };
+  if (text.length === 1 && mask[0] === STAR) return ANY_GLOB;
   const last = text.length - 1;
   if (mask[last] === STAR && !mask.subarray(0, last).some((m) => m !== LIT)) {
-    return { kind: 'prefix', text: text.slice(0, last) };
+    return { kind: PREFIX, text: text.slice(0, last), mask: undefined };
   }
-  return { kind: 'general', text, mask };
+  return { kind: GENERAL, text, mask };
+}
+
+/** The literal text every match must start with ('' if the pattern starts with a wildcard). */
+export function literalPrefix(glob: Glob): string {
+  if (glob.kind !== GENERAL || glob.mask === undefined) return glob.text;
+  const first = glob.mask.findIndex((m) => m !== LIT);
+  return glob.text.slice(0, first);
 }
 
 /** A pattern written directly (no variables, no escapes): every '*' and '?' is a wildcard. */
@@ -54,14 +68,14 @@ export function hasWildcard(text: string): boolean {
 
 export function matchGlob(glob: Glob, s: string): boolean {
   switch (glob.kind) {
-    case 'exact':
+    case EXACT:
       return glob.text === s;
-    case 'any':
+    case ANY:
       return true;
-    case 'prefix':
+    case PREFIX:
       return s.startsWith(glob.text);
-    case 'general':
-      return matchGeneral(glob.text, glob.mask, s);
+    case GENERAL:
+      return matchGeneral(glob.text, glob.mask as Uint8Array, s);
   }
 }
 

@@ -5,7 +5,7 @@
  * variables substituted at evaluation (unresolved → the pattern matches nothing). A bucket-level
  * request is 'arn:aws:s3:::b' with no slash, so 'arn:aws:s3:::b/*' never grants bucket actions.
  */
-import { matchGlob, type Glob } from './match.js';
+import { literalPrefix, matchGlob, type Glob } from './match.js';
 import { hasVariables, matchTemplate, parseTemplate, resolveGlob, templateGlob, type TemplateGlob } from './variables.js';
 import type { ConditionContext } from './types.js';
 
@@ -33,7 +33,7 @@ export function validateResource(r: string, isBucketPolicy: boolean, bucket: str
     return;
   }
   if (r.startsWith(KMS) || r.startsWith(KMS_ALIAS)) {
-    const rest = r.slice(KMS.length);
+    const rest = canonicalResource(r).slice(KMS.length);
     if (rest === '' || /[/\\]/.test(rest)) throw new Error(`malformed KMS resource ${q}: expected arn:coffer:kms:::<key-name>`);
     return;
   }
@@ -56,26 +56,59 @@ export function canonicalResource(r: string): string {
   return r.startsWith(KMS_ALIAS) ? KMS + r.slice(KMS_ALIAS.length) : r;
 }
 
-export type ResourcePattern =
-  | { readonly glob: Glob; readonly template?: undefined }
-  | { readonly glob?: undefined; readonly template: TemplateGlob };
+/**
+ * The resource a request is matched as. '*' means "no resource" (ListAllMyBuckets, kms:Status…);
+ * for s3: and kms: actions it is matched as that service's all-resources ARN, so — as in AWS —
+ * 'arn:aws:s3:::*' (or '*') grants s3:ListAllMyBuckets while an all-objects pattern
+ * ('arn:aws:s3:::*' + '/*') or one bucket does not. Other services' resourceless actions need Resource "*". `action` is lower-cased.
+ */
+export function requestResource(action: string, resource: string): string {
+  if (resource === '*') {
+    if (action.startsWith('s3:')) return `${S3}*`;
+    if (action.startsWith('kms:')) return `${KMS}*`;
+    return resource;
+  }
+  return canonicalResource(resource);
+}
+
+export interface ResourcePattern {
+  /** Set for patterns without policy variables. */
+  readonly glob: Glob | undefined;
+  /** Set for patterns with policy variables (resolved per request). */
+  readonly template: TemplateGlob | undefined;
+}
+
+/** A statement's Resource/NotResource list plus the literal prefix every match shares. */
+export interface ResourceSet {
+  readonly lead: string;
+  readonly patterns: readonly ResourcePattern[];
+}
 
 /** Throws Error(message) on a malformed policy variable. */
 export function compileResource(r: string, variables: boolean): ResourcePattern {
   const template = parseTemplate(canonicalResource(r), variables);
-  if (hasVariables(template)) return { template: templateGlob(template) };
+  if (hasVariables(template)) return { glob: undefined, template: templateGlob(template) };
   const glob = resolveGlob(template, undefined);
   if (glob === undefined) throw new Error('unreachable: static resource did not resolve');
-  return { glob };
+  return { glob, template: undefined };
 }
 
-export function matchResources(patterns: readonly ResourcePattern[], resource: string, ctx: ConditionContext): boolean {
-  for (const p of patterns) {
-    if (p.glob !== undefined) {
-      if (matchGlob(p.glob, resource)) return true;
-    } else if (matchTemplate(p.template, resource, ctx)) {
-      return true;
-    }
+function commonPrefix(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return a.slice(0, i);
+}
+
+export function compileResources(list: readonly string[], variables: boolean): ResourceSet {
+  const patterns = list.map((r) => compileResource(r, variables));
+  const leads = patterns.map((p) => (p.glob !== undefined ? literalPrefix(p.glob) : (p.template as TemplateGlob).lead));
+  return { lead: leads.reduce(commonPrefix), patterns };
+}
+
+export function matchResources(set: ResourceSet, resource: string, ctx: ConditionContext): boolean {
+  if (!resource.startsWith(set.lead)) return false;
+  for (const p of set.patterns) {
+    if (p.glob !== undefined ? matchGlob(p.glob, resource) : matchTemplate(p.template as TemplateGlob, resource, ctx)) return true;
   }
   return false;
 }

@@ -110,6 +110,8 @@ const EMPTY: ConditionContext = new Map();
 export interface TemplateGlob {
   readonly kind: 'exact' | 'prefix' | 'general';
   readonly template: Template;
+  /** Literal text before the first variable or wildcard: a cheap pre-check. */
+  readonly lead: string;
 }
 
 export function templateGlob(template: Template): TemplateGlob {
@@ -121,15 +123,28 @@ export function templateGlob(template: Template): TemplateGlob {
       if (c === 42 || c === 63) wildcards++;
     }
   }
-  if (wildcards === 0) return { kind: 'exact', template };
+  const lead = leadingLiteral(template);
+  if (wildcards === 0) return { kind: 'exact', template, lead };
   const last = template[template.length - 1];
   if (wildcards === 1 && last !== undefined && last.t === 'text' && !last.escaped && last.s.endsWith('*')) {
-    return { kind: 'prefix', template: [...template.slice(0, -1), { t: 'text', s: last.s.slice(0, -1), escaped: false }] };
+    return { kind: 'prefix', template: [...template.slice(0, -1), { t: 'text', s: last.s.slice(0, -1), escaped: false }], lead };
   }
-  return { kind: 'general', template };
+  return { kind: 'general', template, lead };
+}
+
+function leadingLiteral(template: Template): string {
+  let out = '';
+  for (const p of template) {
+    if (p.t === 'var') break;
+    const stop = p.escaped ? -1 : p.s.search(/[*?]/);
+    if (stop >= 0) return out + p.s.slice(0, stop);
+    out += p.s;
+  }
+  return out;
 }
 
 export function matchTemplate(tg: TemplateGlob, s: string, ctx: ConditionContext): boolean {
+  if (!s.startsWith(tg.lead)) return false;
   if (tg.kind === 'general') {
     const g = resolveGlob(tg.template, ctx);
     return g !== undefined && matchGlob(g, s);

@@ -1,4 +1,4 @@
-/** Bucket use cases: create, look up, list, delete. Storage conditions become AppErrors here. */
+/** Bucket use cases: create, look up, list, delete; versioning, CORS, tags and bucket policies. Storage conditions become AppErrors here. */
 import { AppError, type Clock } from '../../core/index.js';
 import { assertBucketNameNotReserved, assertValidBucketName, type VersioningStatus } from '../../domain/index.js';
 import { parsePolicy, PolicyError, type ParsedPolicy } from '../../iam/policy/index.js';

@@ -1,5 +1,5 @@
 /** Principals as the request path sees them, built from stored users and roles. */
-import { ACCOUNT_ID, rootPrincipal, type Principal } from '../../iam/credentials/index.js';
+import { rootPrincipal, type Principal } from '../../iam/credentials/index.js';
 import { assumedRoleArn, roleArn, rootArn, userArn } from './arns.js';
 import type { Role, User } from './records.js';
 
@@ -54,5 +54,3 @@ export class PrincipalFactory {
     };
   }
 }
-
-export { ACCOUNT_ID };

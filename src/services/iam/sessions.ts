@@ -13,11 +13,10 @@
  * bytes, returned once; no signature scheme to get wrong, revocation is deleting the row.
  */
 import { AppError } from '../../core/index.js';
-import { newAccessKeyId, newSecretAccessKey, newSessionToken, type Principal } from '../../iam/credentials/index.js';
+import { ACCOUNT_ID, newAccessKeyId, newSecretAccessKey, newSessionToken, type Principal } from '../../iam/credentials/index.js';
 import { evaluate } from '../../iam/policy/index.js';
-import { parseRoleArn, roleArn as arnOfRole, rootArn } from './arns.js';
+import { assumedRoleArn, parseRoleArn, roleArn as arnOfRole, rootArn } from './arns.js';
 import type { IamContext } from './context.js';
-import { ACCOUNT_ID } from './principals.js';
 import { roleName as checkRoleName, roleSessionName, userName } from './names.js';
 import { byteLength, parseDocument, StoredPolicies } from './policy-docs.js';
 import { decodeSession, encodeSession, ownerOfRole, ownerOfUser, type Session } from './records-credentials.js';
@@ -89,7 +88,7 @@ export class Sessions {
       sessionToken: token,
       expiration: expiresAt,
       ...(role && sessionName !== undefined
-        ? { assumedRoleArn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${role.name}/${sessionName}`, assumedRoleId: `${role.roleId}:${sessionName}` }
+        ? { assumedRoleArn: assumedRoleArn(role.name, sessionName), assumedRoleId: `${role.roleId}:${sessionName}` }
         : {}),
       ...(policy === undefined ? {} : { packedPolicySize: Math.ceil((byteLength(policy) * 100) / SESSION_POLICY_BYTES) }),
     };

@@ -23,7 +23,7 @@ import {
   type ObjectVersionRecord,
   type StoredTag,
 } from '../../storage/ports.js';
-import { BodyTap, BufferSink } from './body-tap.js';
+import { BodyTap, collectBody } from './body-tap.js';
 import { blobIdsOf, openParts } from './part-data.js';
 import { deleteMarkerRecord, type DeleteOutcome } from './versioning.js';
 import { evaluateDeleteConditions, evaluateExpectation, withExpectation, type DeleteConditions, type WriteExpectation } from './conditions.js';
@@ -118,10 +118,8 @@ export class ObjectService {
   async #storeBody(input: PutObjectInput): Promise<{ data: ObjectData; blobId: string | undefined; digest: BodyDigest }> {
     const tap = new BodyTap(input.size ?? MAX_PUT_OBJECT_BYTES);
     if (input.size !== undefined && input.size <= INLINE_THRESHOLD_BYTES) {
-      const sink = new BufferSink();
-      await pipeline(input.body, tap, sink);
+      const bytes = await collectBody(input.body, tap);
       const digest = verifyBody(input, tap);
-      const bytes = sink.result();
       const data: ObjectData = bytes.length === 0 ? { kind: 'none' } : { kind: 'inline', bytes };
       return { data, blobId: undefined, digest };
     }

@@ -48,7 +48,7 @@ export async function createIamTables(db: Kysely<CofferSchema>, profile: SqlDial
     .addColumn('to_name', 'text', (c) => key(c.notNull()))
     .addPrimaryKeyConstraint('iam_links_pk', ['kind', 'from_name', 'to_name'])
     .execute();
-  await sql`create index iam_links_to on iam_links (kind, to_name)`.execute(db);
+  await sql`create index iam_links_to on iam_links (kind, to_name, from_name)`.execute(db);
   await db.schema.createTable('iam_state').addColumn('generation', 'bigint', (c) => c.notNull()).execute();
   await db.insertInto('iam_state').values({ generation: 0 }).execute();
 }

@@ -36,6 +36,9 @@ export interface SqlMetadataStoreOptions {
   onClose?: () => Promise<void> | void;
   /** Durability barrier: awaited after every commit, before the write is reported done. */
   afterCommit?: () => Promise<void>;
+  /** Starts a write transaction on the store's connection instead of running beginWriteSql
+   * (SQLite: waits for another process's write lock without blocking the event loop). */
+  beginWrite?: () => Promise<void>;
 }
 
 const REFERENCE_BATCH = 500;
@@ -239,7 +242,8 @@ class SqlMetadataStore implements MetadataStore {
   async write<T>(fn: (trx: Kysely<CofferSchema>) => Promise<T>): Promise<T> {
     const result = await this.guard(() =>
       this.#db.connection().execute(async (conn) => {
-        await sql.raw(this.#profile.beginWriteSql).execute(conn);
+        if (this.#options.beginWrite) await this.#options.beginWrite();
+        else await sql.raw(this.#profile.beginWriteSql).execute(conn);
         try {
           const result = await fn(conn);
           await sql`commit`.execute(conn);

@@ -44,10 +44,10 @@ const createAccessKey: AdminEndpoint = {
     const owner = targetOwner(optStr(fields, 'user', 128), principal);
     const accessKeyId = optStr(fields, 'accessKey', 128);
     const secret = optStr(fields, 'secretKey', 128);
-    const name = optStr(fields, 'name', 32);
-    const description = optStr(fields, 'description', 256);
+    const name = optStr(fields, 'name', 256);
+    const description = optStr(fields, 'description', 2048);
     const expiresAt = optTimestamp(fields, 'expiration') ?? undefined;
-    let policy = optStr(fields, 'policy', 4096);
+    let policy = optStr(fields, 'policy', 20 * 1024);
     const resource = ownerResource(owner, principal);
     const { restricted, narrowing } = await restrictionsOf(identity, principal);
     if (restricted) {
@@ -130,10 +130,10 @@ const updateAccessKey: AdminEndpoint = {
     if (Object.keys(fields).length === 0) throw new AppError('InvalidInput', { message: 'Name at least one field to change.' });
     const status = optStr(fields, 'status', 16);
     if (status !== undefined && status !== 'Active' && status !== 'Inactive') throw new AppError('InvalidInput', { message: 'The field status must be "Active" or "Inactive".' });
-    const name = optStr(fields, 'name', 32);
-    const description = optStr(fields, 'description', 256);
+    const name = optStr(fields, 'name', 256);
+    const description = optStr(fields, 'description', 2048);
     const expiresAt = optTimestamp(fields, 'expiration');
-    const policy = optNullableStr(fields, 'policy', 4096);
+    const policy = optNullableStr(fields, 'policy', 20 * 1024);
     const secret = fields.secretKey === undefined ? undefined : new Secret(str(fields, 'secretKey', 128));
     const { key, resource } = await resolveKey(identity, params.id as string, principal);
     if ((policy !== undefined || secret !== undefined || expiresAt !== undefined) && (await restrictionsOf(identity, principal)).restricted) {

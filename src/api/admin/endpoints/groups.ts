@@ -18,12 +18,13 @@ const createGroup: AdminEndpoint = {
   plan({ body, query }, { identity }) {
     queryParams(query, []);
     const fields = objectBody(body, ['name', 'path', 'members'], ['name']);
-    const name = str(fields, 'name', 128);
+    const name = str(fields, 'name', 256);
     const path = optStr(fields, 'path', 512);
     const members = fields.members === undefined ? [] : strList(fields, 'members');
     return {
       checks: [{ action: 'admin:AddUserToGroup', resource: groupArn(name) }],
       run: async () => {
+        for (const member of members) await identity.getUser(member); // unknown member: nothing is created
         await identity.createGroup({ name, ...(path === undefined ? {} : { path }) });
         for (const member of members) await identity.addUserToGroup(name, member);
         return { status: 201, body: groupView(await identity.getGroup(name)) };

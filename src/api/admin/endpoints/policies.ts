@@ -21,7 +21,7 @@ const createPolicy: AdminEndpoint = {
   plan({ body, query }, { identity }) {
     queryParams(query, []);
     const fields = objectBody(body, ['name', 'document', 'description', 'path'], ['name', 'document']);
-    const name = str(fields, 'name', 128);
+    const name = str(fields, 'name', 256);
     const document = policyText(fields, 'document');
     const description = optStr(fields, 'description', 1000);
     const path = optStr(fields, 'path', 512);

@@ -15,7 +15,7 @@ const createRole: AdminEndpoint = {
   plan({ body, query }, { identity }) {
     queryParams(query, []);
     const fields = objectBody(body, ['name', 'trustPolicy', 'path', 'description', 'maxSessionDurationSeconds', 'tags'], ['name', 'trustPolicy']);
-    const name = str(fields, 'name', 64);
+    const name = str(fields, 'name', 256);
     const trustPolicy = policyText(fields, 'trustPolicy');
     const path = optStr(fields, 'path', 512);
     const description = optStr(fields, 'description', 1000);

@@ -13,7 +13,7 @@ const createUser: AdminEndpoint = {
   plan({ body, query }, { principal, identity }) {
     queryParams(query, []);
     const fields = objectBody(body, ['name', 'secretKey', 'path', 'tags'], ['name']);
-    const name = str(fields, 'name', 64);
+    const name = str(fields, 'name', 256);
     const secret = optStr(fields, 'secretKey', 128);
     const path = optStr(fields, 'path', 512);
     const tags = optStringMap(fields, 'tags');

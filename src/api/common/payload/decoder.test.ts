@@ -126,6 +126,13 @@ describe('payload decoding', () => {
     assert.ok((await decode(authWith({ kind: 'unsigned' }), splitAt(data, [10]))).body.equals(data));
   });
 
+  it('verifies the x-amz-content-sha256 an anonymous request declares, and refuses a body that does not match it', async () => {
+    const data = randomBytes(1000);
+    assert.ok((await decode({ kind: 'anonymous' }, splitAt(data, [7]), { contentSha256: hex(data) })).body.equals(data));
+    await assert.rejects(decode({ kind: 'anonymous' }, [data], { contentSha256: hex(randomBytes(10)) }), { code: 'XAmzContentSHA256Mismatch' });
+    assert.ok((await decode({ kind: 'anonymous' }, [data], { contentSha256: 'UNSIGNED-PAYLOAD' })).body.equals(data));
+  });
+
   it('verifies a declared x-amz-content-sha256 at the end of the body', async () => {
     const data = randomBytes(1000);
     assert.ok((await decode(authWith({ kind: 'sha256', hex: hex(data) }), splitAt(data, [1, 999]))).body.equals(data));

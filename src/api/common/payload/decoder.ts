@@ -1,7 +1,9 @@
 /**
  * Chooses the body decoder for an authenticated request.
  * Protects: the bytes handed to storage are the bytes the client signed or declared.
- *  - anonymous / UNSIGNED-PAYLOAD: passed through unchanged (nothing to verify here);
+ *  - UNSIGNED-PAYLOAD, or anonymous without a declared hash: passed through unchanged;
+ *  - anonymous with a declared x-amz-content-sha256 (unsigned, but still a promise about the
+ *    bytes): verified like a signed hash, so a bucket-policy upload is never stored torn;
  *  - a declared SHA-256: passed through while hashing, compared in constant time at the end
  *    (XAmzContentSHA256Mismatch);
  *  - STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]: aws-chunked with the chunk signature chain;
@@ -22,6 +24,8 @@ export interface PayloadHeaders {
   decodedContentLength?: number;
   /** Names announced in x-amz-trailer. */
   trailer?: string[];
+  /** x-amz-content-sha256 as sent; only consulted for anonymous requests (signed ones carry it in `auth`). */
+  contentSha256?: string | undefined;
 }
 
 export interface PayloadDecoder {
@@ -78,7 +82,11 @@ export function storedContentEncoding(contentEncoding: string | undefined): stri
 export function createPayloadDecoder(auth: Authentication, headers: PayloadHeaders = {}): PayloadDecoder {
   const contentEncoding = storedContentEncoding(headers.contentEncoding);
   const noTrailers = (): Record<string, string> => ({});
-  if (auth.kind === 'anonymous') return { stream: new PassThrough(), trailers: noTrailers, contentEncoding };
+  if (auth.kind === 'anonymous') {
+    const declared = headers.contentSha256;
+    const stream = declared !== undefined && /^[0-9a-f]{64}$/.test(declared) ? new Sha256Verifier(declared) : new PassThrough();
+    return { stream, trailers: noTrailers, contentEncoding };
+  }
   const payload = auth.payload;
   switch (payload.kind) {
     case 'unsigned':

@@ -6,7 +6,7 @@
  * joined with ','. Signed header names are bound in order, so a header that was not signed
  * can never influence the signature, and the caller decides which headers must be signed.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -68,8 +68,9 @@ export function buildCanonicalRequest(input: CanonicalRequestInput): string {
   ].join('\n');
 }
 
+/** One-shot crypto.hash: no Hash object per call (the canonical request is hashed on every request). */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 export function buildStringToSign(amzDate: string, scope: string, canonicalRequest: string): string {

@@ -66,12 +66,23 @@ export function parseCredentialScope(kind: AuthKind, credential: string, expect:
   return { accessKeyId, date, region, service, scope: `${date}/${region}/${service}/aws4_request` };
 }
 
+/** Recently parsed SignedHeaders lists (clients send the same few), frozen; bounded. */
+const parsedSignedHeaders = new Map<string, readonly string[]>();
+const MAX_PARSED_SIGNED_HEADERS = 256;
+
 /** SignedHeaders: lower-case header names separated by ';'; returned sorted and unique, the
  * order the canonical request lists them in. */
-export function parseSignedHeaders(kind: AuthKind, value: string): string[] {
+export function parseSignedHeaders(kind: AuthKind, value: string): readonly string[] {
+  const known = parsedSignedHeaders.get(value);
+  if (known !== undefined) return known;
   const names = value.length > 4096 ? [] : value.split(';');
   const valid = names.length > 0 && names.every((n) => /^[a-z0-9!#$%&'*+\-.^_`|~]+$/.test(n));
-  if (valid) return [...new Set(names)].sort();
+  if (valid) {
+    const parsed = Object.freeze([...new Set(names)].sort());
+    if (parsedSignedHeaders.size >= MAX_PARSED_SIGNED_HEADERS) parsedSignedHeaders.clear();
+    parsedSignedHeaders.set(value, parsed);
+    return parsed;
+  }
   if (kind === 'header') throw malformed('header', 'SignedHeaders must be a list of lower-case header names.');
   throw new AppError('AuthorizationQueryParametersError', {
     message: 'X-Amz-SignedHeaders must be a list of lower-case header names.',

@@ -75,9 +75,20 @@ function parseAuthorization(value: string): AuthorizationFields {
   return { credential, signedHeaders, signature };
 }
 
+/** The last header value requestTimeOf parsed: concurrent requests mostly carry the same second. */
+let lastRequestTime: { header: string; amzDate: string; ms: number } | undefined;
+
 /** The request time: x-amz-date, else the Date header (RFC 7231). */
 function requestTimeOf(headers: HeaderIndex): { amzDate: string; time: Date } {
   const amz = headerValue(headers, 'x-amz-date');
+  const header = amz !== undefined ? `x${amz}` : `d${headerValue(headers, 'date') ?? ''}`;
+  if (lastRequestTime?.header === header) return { amzDate: lastRequestTime.amzDate, time: new Date(lastRequestTime.ms) };
+  const parsed = parseRequestTime(headers, amz);
+  lastRequestTime = { header, amzDate: parsed.amzDate, ms: parsed.time.getTime() };
+  return parsed;
+}
+
+function parseRequestTime(headers: HeaderIndex, amz: string | undefined): { amzDate: string; time: Date } {
   let time: Date | undefined;
   if (amz !== undefined) time = parseAmzDate(amz.trim());
   else {

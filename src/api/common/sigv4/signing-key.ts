@@ -5,9 +5,14 @@
  * The cache is keyed by access key, date, region and service and also stores SHA-256 of the
  * secret: a rotated or different secret for the same access key never hits a stale entry
  * (compared in constant time). Bounded size; oldest entries are evicted first.
+ * The request path (keyFor) first looks in a second level keyed by the Secret object itself
+ * (a WeakMap, so entries live no longer than the credential that holds them): a Secret never
+ * changes its value, so the same object means the same secret and no hashing is needed; a
+ * rotated secret is a new object and misses. At most 8 scopes per secret.
  * Derived keys are scoped to one day/region/service, so a cached key is never a master secret.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Secret } from '../../../core/index.js';
 
 export function deriveSigningKey(secret: string, date: string, region: string, service: string): Buffer {
   const kDate = createHmac('sha256', `AWS4${secret}`).update(date).digest();
@@ -21,8 +26,11 @@ interface Entry {
   key: Buffer;
 }
 
+const MAX_SCOPES_PER_SECRET = 8;
+
 export class SigningKeyCache {
   readonly #entries = new Map<string, Entry>();
+  readonly #bySecret = new WeakMap<Secret<string>, Map<string, Buffer>>();
   readonly #maxEntries: number;
 
   constructor(maxEntries = 1024) {
@@ -45,6 +53,22 @@ export class SigningKeyCache {
       if (oldest.done !== true) this.#entries.delete(oldest.value);
     }
     this.#entries.set(id, { secretHash, key });
+    return key;
+  }
+
+  /** signingKey() for the secret `secret` holds, remembered per Secret object (see above). */
+  keyFor(accessKeyId: string, secret: Secret<string>, date: string, region: string, service: string): Buffer {
+    const scope = `${accessKeyId}\0${date}\0${region}\0${service}`;
+    let scopes = this.#bySecret.get(secret);
+    const hit = scopes?.get(scope);
+    if (hit !== undefined) return hit;
+    const key = this.signingKey(accessKeyId, secret.reveal(), date, region, service);
+    if (scopes === undefined) this.#bySecret.set(secret, (scopes = new Map()));
+    if (scopes.size >= MAX_SCOPES_PER_SECRET) {
+      const oldest = scopes.keys().next();
+      if (oldest.done !== true) scopes.delete(oldest.value);
+    }
+    scopes.set(scope, key);
     return key;
   }
 }

@@ -40,13 +40,17 @@ export function checkToken(credential: SigningCredential, sent: string | undefin
 
 /** The SigV4 signing key for this credential and scope (cached per day, region and service). */
 function derivedKey(credential: SigningCredential, scope: CredentialScope): Buffer {
-  return defaultSigningKeyCache().signingKey(credential.accessKeyId, credential.secretKey.reveal(), scope.date, scope.region, scope.service);
+  return defaultSigningKeyCache().keyFor(credential.accessKeyId, credential.secretKey, scope.date, scope.region, scope.service);
 }
 
 /** HMAC-SHA256 of `stringToSign` under the credential's derived key, compared in constant time
  * with the hex signature the client sent. Shared by header, presigned and POST-policy auth. */
 export function signatureMatches(credential: SigningCredential, scope: CredentialScope, stringToSign: string, sent: string): boolean {
-  const expected = Buffer.from(createHmac('sha256', derivedKey(credential, scope)).update(stringToSign, 'utf8').digest('hex'), 'latin1');
+  return signatureMatchesKey(derivedKey(credential, scope), stringToSign, sent);
+}
+
+function signatureMatchesKey(key: Buffer, stringToSign: string, sent: string): boolean {
+  const expected = Buffer.from(createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex'), 'latin1');
   const provided = Buffer.from(sent, 'latin1');
   return provided.length === expected.length && timingSafeEqual(provided, expected);
 }
@@ -62,7 +66,8 @@ export async function verifySignature(parts: SignedParts, opts: AuthenticateOpti
   }
   const canonicalRequest = buildCanonicalRequest(parts);
   const stringToSign = buildStringToSign(parts.amzDate, scope.scope, canonicalRequest);
-  if (!signatureMatches(credential, scope, stringToSign, parts.signature)) {
+  const signingKey = derivedKey(credential, scope);
+  if (!signatureMatchesKey(signingKey, stringToSign, parts.signature)) {
     throw new AppError('SignatureDoesNotMatch', {
       message:
         'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
@@ -84,7 +89,7 @@ export async function verifySignature(parts: SignedParts, opts: AuthenticateOpti
     presigned: parts.presigned,
     payload: parts.payload,
     seed: {
-      signingKey: new Secret(derivedKey(credential, scope)),
+      signingKey: new Secret(signingKey),
       scope: scope.scope,
       amzDate: parts.amzDate,
       signature: parts.signature,

@@ -6,7 +6,7 @@
  * user can never touch another user's (or root's) key by passing its id.
  */
 import { AppError } from '../../../core/index.js';
-import type { AccessKeyInfo, IdentityService } from '../identity-types.js';
+import type { AccessKeyInfo, IdentityService } from '../../../services/index.js';
 import { check, type ActionSpec } from '../action.js';
 import type { QueryParams } from '../params.js';
 import { isoDate, listParams, members, paginate } from '../render.js';

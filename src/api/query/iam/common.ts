@@ -8,7 +8,7 @@
  */
 import { AppError } from '../../../core/index.js';
 import { ACCOUNT_ID, type Principal } from '../../../iam/credentials/index.js';
-import type { GroupInfo, ManagedPolicyInfo, RoleInfo, UserInfo } from '../identity-types.js';
+import type { GroupInfo, ManagedPolicyInfo, RoleInfo, UserInfo } from '../../../services/index.js';
 import type { XmlNode } from '../../common/index.js';
 import type { QueryParams } from '../params.js';
 import { encodeDocument, isoDate, tagList } from '../render.js';

@@ -3,7 +3,7 @@
  * Attach/Detach/ListAttached{Type}Policies (managed) and Put/Get/Delete/List{Type}Policy
  * (inline). Every action is authorized on the entity's ARN.
  */
-import type { PolicyTarget } from '../identity-types.js';
+import type { PolicyTarget } from '../../../services/index.js';
 import { check, type ActionInput, type ActionSpec } from '../action.js';
 import type { QueryParams } from '../params.js';
 import { encodeDocument, listParams, members, paginate } from '../render.js';

@@ -1,6 +1,6 @@
 /** IAM groups: CreateGroup, GetGroup (with its users), ListGroups, DeleteGroup, membership. */
 import { AppError } from '../../../core/index.js';
-import type { GroupInfo, IdentityService, UserInfo } from '../identity-types.js';
+import type { GroupInfo, IdentityService, UserInfo } from '../../../services/index.js';
 import { check, type ActionInput, type ActionSpec } from '../action.js';
 import { listParams, members, paginate, truncation } from '../render.js';
 import { entityArn, groupXml, userNameParam, userXml } from './common.js';

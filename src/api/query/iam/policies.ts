@@ -5,7 +5,7 @@
  * policy has versions besides the default one (Terraform deletes those first).
  */
 import { AppError } from '../../../core/index.js';
-import type { PolicyVersionInfo } from '../identity-types.js';
+import type { PolicyVersionInfo } from '../../../services/index.js';
 import { check, type ActionInput, type ActionSpec } from '../action.js';
 import { encodeDocument, isoDate, listParams, members, paginate, truncation } from '../render.js';
 import { groupsNamed, usersNamed } from './groups.js';

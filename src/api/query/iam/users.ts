@@ -1,7 +1,7 @@
 /** IAM users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser and the user tag actions. */
 import { AppError } from '../../../core/index.js';
 import { ACCOUNT_ID } from '../../../iam/credentials/index.js';
-import type { IdentityService } from '../identity-types.js';
+import type { IdentityService } from '../../../services/index.js';
 import { check, type ActionInput, type ActionSpec } from '../action.js';
 import { isoDate, listParams, members, paginate, tagList, truncation } from '../render.js';
 import { entityArn, keyOwner, notSupported, ROOT_ARN, userNameParam, userXml } from './common.js';

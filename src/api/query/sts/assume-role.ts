@@ -12,7 +12,7 @@
  */
 import { AppError } from '../../../core/index.js';
 import { ACCOUNT_ID, type Principal } from '../../../iam/credentials/index.js';
-import type { AssumeRoleInput } from '../identity-types.js';
+import type { AssumeRoleInput } from '../../../services/index.js';
 import { check, type ActionSpec } from '../action.js';
 import type { QueryParams } from '../params.js';
 import { isoDate } from '../render.js';

@@ -12,8 +12,10 @@ export function parseDate(s: string): number | undefined {
   if (m === null) return undefined;
   const [, y, mo, d, h = '00', mi = '00', sec = '00', frac = '', zone = 'Z'] = m;
   const ms = frac === '' ? 0 : Math.floor(Number(`0${frac}`) * 1000);
-  const base = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), ms);
-  const check = new Date(base);
+  const check = new Date(0);
+  check.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
+  check.setUTCHours(Number(h), Number(mi), Number(sec), ms);
+  const base = check.getTime();
   if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60) {
     return undefined;
   }

@@ -486,6 +486,19 @@ describe('IAM query API', () => {
       await client.send(new DeleteUserCommand({ UserName: 'team-bob' }));
     });
 
+    it('lets iam:PolicyARN limit which managed policies a delegate may attach', async () => {
+      await iam.send(new CreateUserCommand({ UserName: 'delegate-target' }));
+      const readonlyArn = `arn:aws:iam::${ACCOUNT}:policy/readonly`;
+      const { client } = await userWith('delegate', doc([{
+        Effect: 'Allow', Action: ['iam:AttachUserPolicy', 'iam:DetachUserPolicy'], Resource: `arn:aws:iam::${ACCOUNT}:user/delegate-target`,
+        Condition: { ArnEquals: { 'iam:PolicyARN': readonlyArn } },
+      }]));
+      await client.send(new AttachUserPolicyCommand({ UserName: 'delegate-target', PolicyArn: readonlyArn }));
+      await expectError(client.send(new AttachUserPolicyCommand({ UserName: 'delegate-target', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/consoleAdmin` })), 'AccessDenied', 403);
+      await expectError(client.send(new AttachUserPolicyCommand({ UserName: 'delegate', PolicyArn: readonlyArn })), 'AccessDenied', 403);
+      await client.send(new DetachUserPolicyCommand({ UserName: 'delegate-target', PolicyArn: readonlyArn }));
+    });
+
     it('honours an explicit Deny over an Allow', async () => {
       const { client } = await userWith('denied-admin', doc([allow('iam:*'), { Effect: 'Deny', Action: 'iam:DeleteUser', Resource: '*' }]));
       await expectError(client.send(new DeleteUserCommand({ UserName: 'alice' })), 'AccessDenied', 403);

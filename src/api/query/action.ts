@@ -35,6 +35,6 @@ export interface ActionSpec {
 }
 
 /** One check on one resource ARN: the common case. */
-export function check(action: string, resource: string): Admission {
-  return { checks: [{ action, resource }] };
+export function check(action: string, resource: string, conditions?: Readonly<Record<string, readonly string[]>>): Admission {
+  return { checks: [conditions === undefined ? { action, resource } : { action, resource, conditions }] };
 }

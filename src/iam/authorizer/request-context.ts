@@ -7,7 +7,8 @@
  *  - aws:* keys (and the signature facts s3:authType, s3:signatureAge, s3:signatureversion,
  *    s3:x-amz-content-sha256) are built here from RequestFacts (socket, verified signature,
  *    server clock) and the authenticated Principal — never from headers or query strings;
- *  - an operation's check may add action-specific keys, but only in the s3: namespace and never
+ *  - an operation's check may add action-specific keys, but only in the s3: and iam: namespaces
+ *    (e.g. s3:prefix, iam:PolicyARN — values the server derived from the parsed request) and never
  *    one of the authorizer-owned keys above or s3:ExistingObjectTag/<k> (stored tags, loaded
  *    here). A check that tries is a programming error and fails closed (InternalError), so a
  *    client value can never shadow or add to a trusted key (MinIO's CVE class, reference §1.5).
@@ -65,7 +66,7 @@ export function baseContext(principal: Principal | undefined, facts: RequestFact
   return context;
 }
 
-/** The base context plus the check's own s3: keys (validated) and the stored object tags, if loaded. */
+/** The base context plus the check's own s3:/iam: keys (validated) and the stored object tags, if loaded. */
 export function checkContext(
   base: ReadonlyMap<string, readonly string[]>,
   check: AuthorizationCheck,
@@ -76,7 +77,8 @@ export function checkContext(
   const context = new Map(base);
   for (const [raw, values] of conditions) {
     const key = normaliseKey(raw);
-    if (!key.startsWith('s3:') || OWNED_S3_KEYS.has(key) || key.startsWith(EXISTING_TAG_PREFIX)) {
+    const namespaceOk = key.startsWith('s3:') || key.startsWith('iam:');
+    if (!namespaceOk || OWNED_S3_KEYS.has(key) || key.startsWith(EXISTING_TAG_PREFIX)) {
       throw new AppError('InternalError', { details: { reason: `check for ${check.action} may not supply condition key ${key}` } });
     }
     context.set(key, values);

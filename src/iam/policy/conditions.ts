@@ -103,7 +103,7 @@ function wrap<T>(field: string, f: () => T): T {
 
 /** Throws Error(message) on an invalid policy value. */
 export function compileClause(c: ConditionClause, variables: boolean): CompiledClause {
-  const common = { key: c.key, qualifier: c.qualifier, ifExists: c.ifExists };
+  const common = { key: canonicalKey(c.key), qualifier: c.qualifier, ifExists: c.ifExists };
   if (c.base === 'Null') {
     const nullExpect = c.values.map((v) => {
       const l = v.toLowerCase();

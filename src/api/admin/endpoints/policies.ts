@@ -106,12 +106,15 @@ export function policyTarget(fields: Fields): PolicyTarget {
 
 /** The checks for attaching or detaching `policy` to/from `target`. */
 export function attachmentChecks(target: PolicyTarget, policy: string, attach: boolean): AuthorizationCheck[] {
+  // iam:PolicyARN lets an administrator limit which managed policies a delegate may attach.
+  const conditions = { 'iam:PolicyARN': [policyArn(policy)] };
   if (target.type === 'role') {
     const action = attach ? 'iam:AttachRolePolicy' : 'iam:DetachRolePolicy';
-    return [{ action, resource: roleArn(target.name) }, { action, resource: policyArn(policy) }];
+    return [{ action, resource: roleArn(target.name), conditions }, { action, resource: policyArn(policy), conditions }];
   }
   const resource = target.type === 'user' ? userArn(target.name) : groupArn(target.name);
-  return [{ action: 'admin:AttachUserOrGroupPolicy', resource }, { action: 'admin:AttachUserOrGroupPolicy', resource: policyArn(policy) }];
+  const action = 'admin:AttachUserOrGroupPolicy';
+  return [{ action, resource, conditions }, { action, resource: policyArn(policy), conditions }];
 }
 
 function attachment(attach: boolean): AdminEndpoint {

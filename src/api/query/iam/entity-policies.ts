@@ -22,16 +22,19 @@ function targetOf(params: QueryParams, kind: string, type: EntityType): PolicyTa
 function actionsFor(kind: string, type: EntityType): Record<string, ActionSpec> {
   const target = (params: QueryParams): PolicyTarget => targetOf(params, kind, type);
   const admit = (action: string) => ({ params }: ActionInput) => check(`iam:${action}`, entityArn(type, target(params).name));
+  // iam:PolicyARN lets an administrator limit which managed policies a delegate may attach.
+  const admitWithPolicy = (action: string) => ({ params }: ActionInput) =>
+    check(`iam:${action}`, entityArn(type, target(params).name), { 'iam:PolicyARN': [policyArnParam(params)] });
   return {
     [`Attach${kind}Policy`]: {
-      admit: admit(`Attach${kind}Policy`),
+      admit: admitWithPolicy(`Attach${kind}Policy`),
       handle: async ({ params, identity }) => {
         await identity.attachPolicy(target(params), policyArnParam(params));
         return undefined;
       },
     },
     [`Detach${kind}Policy`]: {
-      admit: admit(`Detach${kind}Policy`),
+      admit: admitWithPolicy(`Detach${kind}Policy`),
       handle: async ({ params, identity }) => {
         await identity.detachPolicy(target(params), policyArnParam(params));
         return undefined;

@@ -129,13 +129,13 @@ describe('parsePolicy: kinds', () => {
   it('refuses both Principal and NotPrincipal', () => {
     assert.equal(failure(doc([{ ...bucketAllow, NotPrincipal: '*' }]), 'bucket'), 'Statement[0].NotPrincipal: a statement cannot have both Principal and NotPrincipal');
   });
-  it('keeps every bucket-policy resource inside the bucket', () => {
-    const ok = doc([{ ...bucketAllow, Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*', 'arn:aws:s3:::b/home/${aws:username}/*'] }]);
+  it('keeps every bucket-policy resource inside the bucket (wildcards that cover it are accepted, as AWS does)', () => {
+    const ok = doc([{ ...bucketAllow, Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*', 'arn:aws:s3:::b/home/${aws:username}/*', 'arn:aws:s3:::*', 'arn:aws:s3:::*/*', 'arn:aws:s3:::b*', 'arn:aws:s3:::?/x'] }]);
     assert.equal(failure(ok, 'bucket', { bucket: 'b' }), undefined);
     const cases: Array<[string, string]> = [
       ['arn:aws:s3:::bb/*', 'Statement[0].Resource: resource "arn:aws:s3:::bb/*" is outside bucket "b": use arn:aws:s3:::b or arn:aws:s3:::b/…'],
-      ['arn:aws:s3:::b*', 'Statement[0].Resource: resource "arn:aws:s3:::b*" is outside bucket "b": use arn:aws:s3:::b or arn:aws:s3:::b/…'],
-      ['arn:aws:s3:::*', 'Statement[0].Resource: resource "arn:aws:s3:::*" is outside bucket "b": use arn:aws:s3:::b or arn:aws:s3:::b/…'],
+      ['arn:aws:s3:::c*', 'Statement[0].Resource: resource "arn:aws:s3:::c*" is outside bucket "b": use arn:aws:s3:::b or arn:aws:s3:::b/…'],
+      ['arn:aws:s3:::bc*/x', 'Statement[0].Resource: resource "arn:aws:s3:::bc*/x" is outside bucket "b": use arn:aws:s3:::b or arn:aws:s3:::b/…'],
       ['arn:aws:s3:::${aws:username}/*', 'Statement[0].Resource: resource "arn:aws:s3:::${aws:username}/*" is outside bucket "b": use arn:aws:s3:::b or arn:aws:s3:::b/…'],
       ['*', 'Statement[0].Resource: resource "*" must be an arn:aws:s3::: ARN in a bucket policy'],
     ];

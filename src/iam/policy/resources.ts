@@ -16,13 +16,29 @@ const ACCOUNT = /^(\d{12}|\*|)$/;
 const IAM_TYPES = new Set(['user', 'group', 'role', 'policy', 'oidc-provider', 'saml-provider', 'instance-profile', 'server-certificate', 'mfa']);
 const STS_TYPES = new Set(['assumed-role', 'federated-user', 'role']);
 
+/**
+ * Whether a bucket-policy resource (after 'arn:aws:s3:::') can match the bucket itself or a key
+ * inside it: 'b', 'b/…', and wildcard patterns such as '*' (alone or followed by '/' and '*') or 'b*' that cover it (AWS
+ * accepts those). Decided on the literal text before the first wildcard: it must agree with
+ * 'bucket/' as far as either reaches, and a pattern without wildcards must be exactly the bucket
+ * or start with 'bucket/'.
+ */
+function canReachBucket(rest: string, bucket: string): boolean {
+  if (rest === bucket || rest.startsWith(`${bucket}/`)) return true;
+  const wild = rest.search(/[*?]/);
+  if (wild < 0) return false;
+  const literal = rest.slice(0, wild);
+  const target = `${bucket}/`;
+  return literal.length <= target.length ? target.startsWith(literal) : literal.startsWith(target);
+}
+
 /** Validates a written resource; throws Error(message). `bucket`: bucket policies only. */
 export function validateResource(r: string, isBucketPolicy: boolean, bucket: string | undefined): void {
   const q = JSON.stringify(r);
   if (isBucketPolicy) {
     if (!r.startsWith(S3)) throw new Error(`resource ${q} must be an arn:aws:s3::: ARN in a bucket policy`);
     const rest = r.slice(S3.length);
-    if (bucket !== undefined && rest !== bucket && !rest.startsWith(`${bucket}/`)) {
+    if (bucket !== undefined && !canReachBucket(rest, bucket)) {
       throw new Error(`resource ${q} is outside bucket ${JSON.stringify(bucket)}: use arn:aws:s3:::${bucket} or arn:aws:s3:::${bucket}/…`);
     }
   }

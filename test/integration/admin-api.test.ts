@@ -182,7 +182,9 @@ describe('admin API: users, groups, policies and roles', () => {
   it('lists built-in and local policies, refuses deleting one in use, and deletes it once detached', async () => {
     await root.createPolicy({ name: 'p1', document: policy(allow('s3:GetObject', '*')), description: 'read anything' });
     const builtIns = (await root.listPolicies({ scope: 'BuiltIn' })).items.map((p) => p.name).sort();
-    assert.deepEqual(builtIns, ['consoleAdmin', 'diagnostics', 'readonly', 'readwrite', 'writeonly']);
+    assert.deepEqual(builtIns, [
+      'AmazonS3FullAccess', 'AmazonS3ReadOnlyAccess', 'IAMFullAccess', 'IAMReadOnlyAccess', 'consoleAdmin', 'diagnostics', 'readonly', 'readwrite', 'writeonly',
+    ]);
     assert.deepEqual((await root.listPolicies({ scope: 'Local' })).items.map((p) => p.name), ['p1']);
     assert.equal((await root.getPolicy('p1')).description, 'read anything');
     await root.createUser({ name: 'holder' });

@@ -12,6 +12,7 @@ import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateGroupCommand,
+  CreateOpenIDConnectProviderCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   CreateRoleCommand,
@@ -19,6 +20,7 @@ import {
   DeleteAccessKeyCommand,
   DeleteGroupCommand,
   DeleteGroupPolicyCommand,
+  DeleteOpenIDConnectProviderCommand,
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
   DeleteRoleCommand,
@@ -29,8 +31,10 @@ import {
   DetachRolePolicyCommand,
   DetachUserPolicyCommand,
   GetAccessKeyLastUsedCommand,
+  GetAccountSummaryCommand,
   GetGroupCommand,
   GetGroupPolicyCommand,
+  GetOpenIDConnectProviderCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRoleCommand,
@@ -46,6 +50,7 @@ import {
   ListGroupPoliciesCommand,
   ListGroupsCommand,
   ListGroupsForUserCommand,
+  ListOpenIDConnectProvidersCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
   ListRolePoliciesCommand,
@@ -338,6 +343,94 @@ describe('IAM query API', () => {
     });
   });
 
+  describe('AWS managed policies', () => {
+    const S3_READ = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
+
+    it('lists them under Scope AWS with their AWS ARN, and gets them by it', async () => {
+      const aws = (await iam.send(new ListPoliciesCommand({ Scope: 'AWS', MaxItems: 1000 }))).Policies ?? [];
+      const arns = aws.map((p) => p.Arn);
+      for (const name of ['AmazonS3FullAccess', 'AmazonS3ReadOnlyAccess', 'IAMFullAccess', 'IAMReadOnlyAccess']) assert.ok(arns.includes(`arn:aws:iam::aws:policy/${name}`), name);
+      const full = (await iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' }))).Policy;
+      assert.equal(full?.PolicyName, 'AmazonS3FullAccess');
+      const version = (await iam.send(new GetPolicyVersionCommand({ PolicyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess', VersionId: full!.DefaultVersionId! }))).PolicyVersion;
+      assert.match(decodeURIComponent(version?.Document ?? ''), /"iam:Get\*","iam:List\*"/);
+      await expectError(iam.send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/AmazonS3FullAccess` })), 'NoSuchEntity', 404);
+      await expectError(iam.send(new DeletePolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' })), 'InvalidInput', 400);
+    });
+
+    it('attaches AmazonS3ReadOnlyAccess by its ARN, and the user can then read but not write', async () => {
+      const { accessKeyId, secret } = await userWith('aws-managed-reader');
+      await iam.send(new AttachUserPolicyCommand({ UserName: 'aws-managed-reader', PolicyArn: S3_READ }));
+      const attached = (await iam.send(new ListAttachedUserPoliciesCommand({ UserName: 'aws-managed-reader' }))).AttachedPolicies ?? [];
+      assert.deepEqual(attached.map((p) => [p.PolicyName, p.PolicyArn]), [['AmazonS3ReadOnlyAccess', S3_READ]]);
+      const { S3Client, ListBucketsCommand, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+      const s3 = new S3Client({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId, secretAccessKey: secret }, maxAttempts: 1 });
+      clients.push(s3);
+      assert.ok(Array.isArray((await s3.send(new ListBucketsCommand({}))).Buckets));
+      await assert.rejects(s3.send(new CreateBucketCommand({ Bucket: 'aws-managed-denied' })), (e: Error) => e.name === 'AccessDenied');
+      await iam.send(new DetachUserPolicyCommand({ UserName: 'aws-managed-reader', PolicyArn: S3_READ }));
+    });
+  });
+
+  describe('names are case-insensitive', () => {
+    it('answers EntityAlreadyExists (409) for a user whose name differs only in case, and finds a user by any case', async () => {
+      await iam.send(new CreateUserCommand({ UserName: 'casey' }));
+      await expectError(iam.send(new CreateUserCommand({ UserName: 'Casey' })), 'EntityAlreadyExists', 409);
+      assert.equal((await iam.send(new GetUserCommand({ UserName: 'CASEY' }))).User?.UserName, 'casey');
+      await iam.send(new CreateGroupCommand({ GroupName: 'CaseGroup' }));
+      await expectError(iam.send(new CreateGroupCommand({ GroupName: 'casegroup' })), 'EntityAlreadyExists', 409);
+      await iam.send(new AddUserToGroupCommand({ GroupName: 'casegroup', UserName: 'Casey' }));
+      assert.deepEqual((await iam.send(new ListGroupsForUserCommand({ UserName: 'CASEY' }))).Groups?.map((g) => g.GroupName), ['CaseGroup']);
+      await iam.send(new RemoveUserFromGroupCommand({ GroupName: 'CASEGROUP', UserName: 'casey' }));
+      await iam.send(new DeleteGroupCommand({ GroupName: 'caseGroup' }));
+      await iam.send(new DeleteUserCommand({ UserName: 'CaSeY' }));
+      await expectError(iam.send(new GetUserCommand({ UserName: 'casey' })), 'NoSuchEntity', 404);
+    });
+
+    it('lists users in case-insensitive order across pages', async () => {
+      for (const name of ['ci-ac', 'ci-Ab', 'ci-Ad', 'ci-aa']) await iam.send(new CreateUserCommand({ UserName: name, Path: '/case-order/' }));
+      const names: string[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await iam.send(new ListUsersCommand({ PathPrefix: '/case-order/', MaxItems: 3, Marker: marker }));
+        names.push(...(page.Users ?? []).map((u) => u.UserName!));
+        marker = page.IsTruncated ? page.Marker : undefined;
+      } while (marker !== undefined);
+      assert.deepEqual(names, ['ci-aa', 'ci-Ab', 'ci-ac', 'ci-Ad']);
+    });
+  });
+
+  describe('account', () => {
+    it('answers GetAccountSummary with counts and quotas, and needs iam:GetAccountSummary', async () => {
+      const summary: Record<string, number | undefined> = (await iam.send(new GetAccountSummaryCommand({}))).SummaryMap ?? {};
+      for (const key of ['Users', 'Groups', 'Roles', 'Policies']) assert.equal(typeof summary[key], 'number', key);
+      assert.ok(summary.Users! >= 1);
+      assert.equal(summary.UsersQuota, 5000);
+      assert.equal(summary.GroupsQuota, 300);
+      assert.equal(summary.RolesQuota, 1000);
+      assert.equal(summary.PoliciesQuota, 1500);
+      assert.equal(summary.AttachedPoliciesPerUserQuota, 10);
+      assert.equal(typeof summary.AccessKeysPerUserQuota, 'number');
+      const before = summary.Groups!;
+      await iam.send(new CreateGroupCommand({ GroupName: 'summary-counted' }));
+      assert.equal((await iam.send(new GetAccountSummaryCommand({}))).SummaryMap?.Groups, before + 1);
+      const { client } = await userWith('summary-nobody', doc([allow('iam:ListUsers')]));
+      await expectError(client.send(new GetAccountSummaryCommand({})), 'AccessDenied', 403);
+      const { client: allowed } = await userWith('summary-reader', doc([allow('iam:GetAccountSummary')]));
+      assert.equal(typeof (await allowed.send(new GetAccountSummaryCommand({}))).SummaryMap?.Users, 'number');
+    });
+
+    it('lists no OpenID Connect providers, and answers NotImplemented (501) for the other OIDC actions', async () => {
+      assert.deepEqual((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? [], []);
+      const arn = `arn:aws:iam::${ACCOUNT}:oidc-provider/example.com`;
+      await expectError(iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })), 'NotImplemented', 501);
+      await expectError(iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })), 'NotImplemented', 501);
+      await expectError(iam.send(new CreateOpenIDConnectProviderCommand({ Url: 'https://example.com', ThumbprintList: ['a'.repeat(40)] })), 'NotImplemented', 501);
+      const { client } = await userWith('oidc-nobody', doc([allow('iam:ListUsers')]));
+      await expectError(client.send(new ListOpenIDConnectProvidersCommand({})), 'AccessDenied', 403);
+    });
+  });
+
   describe('inline policies', () => {
     interface InlineOps {
       put(document: string): Promise<unknown>;
@@ -515,9 +608,10 @@ describe('IAM query API', () => {
       assert.match(body, /<RequestId>[0-9A-F]+<\/RequestId>/);
     });
 
-    it('refuses a body over 64 KiB before reading it', async () => {
+    it('refuses a body over 64 KiB before reading it, with a 400 ValidationError as AWS does', async () => {
       const res = await fetch(`${server.endpoint}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `Action=ListUsers&Version=2010-05-08&Pad=${'x'.repeat(70 * 1024)}` });
-      assert.equal(res.status, 413);
+      assert.equal(res.status, 400);
+      assert.match(await res.text(), /<Code>ValidationError<\/Code>/);
     });
 
     it('answers a wrong secret with SignatureDoesNotMatch and an unknown key with InvalidClientTokenId', async () => {

@@ -20,7 +20,7 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
 import { startApp, type App } from '../../src/app/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/observability/index.js';
@@ -230,6 +230,45 @@ describe('STS', () => {
       await iam.send(new PutUserPolicyCommand({ UserName: 'restricted', PolicyName: 'p', PolicyDocument: doc([allow(['s3:*', 'sts:AssumeRole'])]) }));
       const session = await assume({ accessKeyId: both.accessKeyId, secretAccessKey: both.secretAccessKey.reveal() }, {});
       await expectS3Error(clients.s3(session).send(new GetObjectCommand({ Bucket: 'sts-data', Key: 'private/b.txt' })), 'AccessDenied', 403);
+    });
+  });
+
+  describe('GetSessionToken', () => {
+    const lifetimeS = (credentials: Credentials | undefined) => Math.round((credentials!.Expiration!.getTime() - Date.now()) / 1000);
+
+    it('issues a session of the calling user, 12 h by default, without any sts permission', async () => {
+      const out = await clients.sts(keys.get('no-assume')!).send(new GetSessionTokenCommand({}));
+      const lifetime = lifetimeS(out.Credentials);
+      assert.ok(lifetime > 43100 && lifetime <= 43200, `default lifetime 12 h, got ${lifetime} s`);
+      const session = sessionKeys(out.Credentials);
+      assert.equal((await clients.sts(session).send(new GetCallerIdentityCommand({}))).Arn, userArn('no-assume'));
+      const s3 = clients.s3(session);
+      assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'sts-data', Key: 'private/b.txt' }))).Body!.transformToString(), 'private/b.txt');
+    });
+
+    it('honours DurationSeconds, caps it at the configured maximum, and validates its range', async () => {
+      const sts = clients.sts(keys.get('dev')!);
+      const short = lifetimeS((await sts.send(new GetSessionTokenCommand({ DurationSeconds: 900 }))).Credentials);
+      assert.ok(short > 850 && short <= 900, `got ${short} s`);
+      const capped = lifetimeS((await sts.send(new GetSessionTokenCommand({ DurationSeconds: 129600 }))).Credentials);
+      assert.ok(capped > 43100 && capped <= 43200, `capped at 12 h, got ${capped} s`);
+      await expectError(sts.send(new GetSessionTokenCommand({ DurationSeconds: 899 })), 'InvalidParameterValue', 400);
+      await expectError(sts.send(new GetSessionTokenCommand({ DurationSeconds: 129601 })), 'InvalidParameterValue', 400);
+    });
+
+    it('works for root', async () => {
+      const out = await clients.sts(ROOT).send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
+      const session = sessionKeys(out.Credentials);
+      assert.equal((await clients.sts(session).send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:iam::${ACCOUNT}:root`);
+    });
+
+    it('is refused to session credentials and by an explicit Deny of sts:GetSessionToken', async () => {
+      const session = sessionKeys((await clients.sts(keys.get('dev')!).send(new GetSessionTokenCommand({ DurationSeconds: 900 }))).Credentials);
+      await expectError(clients.sts(session).send(new GetSessionTokenCommand({})), 'AccessDenied', 403);
+      const role = await assume(keys.get('dev')!, { RoleArn: roleArn('reader'), RoleSessionName: 'gst' });
+      await expectError(clients.sts(role).send(new GetSessionTokenCommand({})), 'AccessDenied', 403);
+      const denied = await user('gst-denied', doc([allow('s3:*'), { Effect: 'Deny', Action: 'sts:GetSessionToken', Resource: '*' }]));
+      await expectError(clients.sts(denied).send(new GetSessionTokenCommand({})), 'AccessDenied', 403);
     });
   });
 

@@ -4,6 +4,8 @@
  * Bucket-level requests use 'arn:aws:s3:::b', object requests 'arn:aws:s3:::b/k'; a
  * resourceless s3 request (ListAllMyBuckets, resource '*') is matched as 'arn:aws:s3:::*'
  * (resources.ts requestResource), so the 'arn:aws:s3:::*' entry grants it.
+ * The AWS managed policies AmazonS3FullAccess, AmazonS3ReadOnlyAccess, IAMFullAccess and
+ * IAMReadOnlyAccess are built-ins too (same documents as AWS's), named in AWS_MANAGED_POLICY_NAMES.
  */
 import { parsePolicy } from './parse.js';
 import type { ParsedPolicy } from './types.js';
@@ -22,6 +24,17 @@ const DOCUMENTS: ReadonlyArray<[string, string]> = [
   ['consoleAdmin', allow(['admin:*', 'iam:*', 'sts:*', 'kms:*', 's3:*'], '*')],
 ];
 
+/** AWS managed policies Coffer provides under their AWS ARN, arn:aws:iam::aws:policy/NAME. */
+const AWS_DOCUMENTS: ReadonlyArray<[string, string]> = [
+  ['AmazonS3FullAccess', allow(['s3:*'], '*')],
+  ['AmazonS3ReadOnlyAccess', allow(['s3:Get*', 's3:List*'], '*')],
+  ['IAMFullAccess', allow(['iam:*'], '*')],
+  ['IAMReadOnlyAccess', allow(['iam:Get*', 'iam:List*'], '*')],
+];
+
+/** Names of the built-ins that are AWS managed policies (their ARN is arn:aws:iam::aws:policy/NAME). */
+export const AWS_MANAGED_POLICY_NAMES: ReadonlySet<string> = new Set(AWS_DOCUMENTS.map(([name]) => name));
+
 export const BUILT_IN_POLICIES: ReadonlyMap<string, ParsedPolicy> = new Map(
-  DOCUMENTS.map(([name, text]) => [name, Object.freeze(parsePolicy(text, 'identity'))]),
+  [...DOCUMENTS, ...AWS_DOCUMENTS].map(([name, text]) => [name, Object.freeze(parsePolicy(text, 'identity'))]),
 );

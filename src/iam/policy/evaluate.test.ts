@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BUILT_IN_POLICIES, evaluate, parsePolicy, type LabelledPolicy, type ParsedPolicy, type PolicyKind, type RequestPrincipal } from './index.js';
+import { AWS_MANAGED_POLICY_NAMES, BUILT_IN_POLICIES, evaluate, parsePolicy, type LabelledPolicy, type ParsedPolicy, type PolicyKind, type RequestPrincipal } from './index.js';
 
 const V = '2012-10-17';
 const policy = (statements: unknown[], kind: PolicyKind = 'identity'): ParsedPolicy => parsePolicy(JSON.stringify({ Version: V, Statement: statements }), kind);
@@ -175,11 +175,24 @@ describe('BUILT_IN_POLICIES', () => {
     assert.ok(p !== undefined, name);
     return [labelled(`policy:${name}`, p)];
   };
-  it('has exactly readonly, readwrite, writeonly, diagnostics and consoleAdmin', () => {
-    assert.deepEqual([...BUILT_IN_POLICIES.keys()].sort(), ['consoleAdmin', 'diagnostics', 'readonly', 'readwrite', 'writeonly']);
+  it('has exactly readonly, readwrite, writeonly, diagnostics, consoleAdmin and four AWS managed policies', () => {
+    assert.deepEqual([...BUILT_IN_POLICIES.keys()].sort(), [
+      'AmazonS3FullAccess', 'AmazonS3ReadOnlyAccess', 'IAMFullAccess', 'IAMReadOnlyAccess', 'consoleAdmin', 'diagnostics', 'readonly', 'readwrite', 'writeonly',
+    ]);
+    assert.deepEqual([...AWS_MANAGED_POLICY_NAMES].sort(), ['AmazonS3FullAccess', 'AmazonS3ReadOnlyAccess', 'IAMFullAccess', 'IAMReadOnlyAccess']);
     for (const p of BUILT_IN_POLICIES.values()) assert.equal(Object.isFrozen(p), true);
   });
   const cases: Array<[string, string, string, string]> = [
+    ['AmazonS3FullAccess', 's3:DeleteBucket', 'arn:aws:s3:::b', 'Allow'],
+    ['AmazonS3FullAccess', 'iam:ListUsers', '*', 'NoDecision'],
+    ['AmazonS3ReadOnlyAccess', 's3:GetObject', 'arn:aws:s3:::b/k', 'Allow'],
+    ['AmazonS3ReadOnlyAccess', 's3:ListAllMyBuckets', '*', 'Allow'],
+    ['AmazonS3ReadOnlyAccess', 's3:PutObject', 'arn:aws:s3:::b/k', 'NoDecision'],
+    ['IAMFullAccess', 'iam:CreateUser', 'arn:aws:iam::000000000000:user/u', 'Allow'],
+    ['IAMFullAccess', 's3:GetObject', 'arn:aws:s3:::b/k', 'NoDecision'],
+    ['IAMReadOnlyAccess', 'iam:GetUser', 'arn:aws:iam::000000000000:user/u', 'Allow'],
+    ['IAMReadOnlyAccess', 'iam:ListRoles', '*', 'Allow'],
+    ['IAMReadOnlyAccess', 'iam:DeleteUser', 'arn:aws:iam::000000000000:user/u', 'NoDecision'],
     ['readonly', 's3:GetObject', 'arn:aws:s3:::b/k', 'Allow'],
     ['readonly', 's3:ListBucket', 'arn:aws:s3:::b', 'Allow'],
     ['readonly', 's3:GetBucketLocation', 'arn:aws:s3:::b', 'Allow'],

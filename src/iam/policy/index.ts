@@ -5,7 +5,7 @@
 export { PolicyError } from './errors.js';
 export { parsePolicy } from './parse.js';
 export { evaluate } from './evaluate.js';
-export { BUILT_IN_POLICIES } from './built-ins.js';
+export { AWS_MANAGED_POLICY_NAMES, BUILT_IN_POLICIES } from './built-ins.js';
 export type {
   ConditionClause,
   ConditionContext,

@@ -16,6 +16,7 @@ import type { IamChange } from '../../storage/ports.js';
 import { alreadyExists, limitExceeded, type IamContext } from './context.js';
 import { customAccessKeyId, customSecretKey, description, invalid, LIMITS, userName } from './names.js';
 import { byteLength, parseDocument } from './policy-docs.js';
+import { decodeUser } from './records.js';
 import { decodeAccessKey, decodeSession, encodeAccessKey, ownerOfUser, type AccessKey } from './records-credentials.js';
 import type { AccessKeyInfo, IdentityService, NewAccessKey } from './types.js';
 
@@ -118,8 +119,10 @@ export class AccessKeys {
   async #owner(owner: string): Promise<string> {
     if (owner === 'root') return 'root';
     const name = userName(owner);
-    if (!(await this.#ctx.get('user', name))) throw new AppError('NoSuchEntity', { message: `The user with name ${name} cannot be found.` });
-    return ownerOfUser(name);
+    const entity = await this.#ctx.get('user', name);
+    if (!entity) throw new AppError('NoSuchEntity', { message: `The user with name ${name} cannot be found.` });
+    // Owners carry the display name (names are case-insensitive; keys.ts).
+    return ownerOfUser(decodeUser(entity).name);
   }
 
   #customId(value: string): string {

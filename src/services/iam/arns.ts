@@ -21,10 +21,22 @@ function splitArn(value: string, type: 'policy' | 'role'): { path: string; name:
   return name === '' ? undefined : { path: rest.slice(0, cut + 1), name };
 }
 
-/** A policy given by name or ARN; `path` is set only for ARNs (it must then match). */
-export function policyRef(nameOrArn: unknown): { name: string; path?: string } {
+/** The ARN prefix of AWS managed policies (arn:aws:iam::aws:policy/NAME). */
+export const AWS_POLICY_ARN_PREFIX = 'arn:aws:iam::aws:policy/';
+export const awsPolicyArn = (name: string): string => `${AWS_POLICY_ARN_PREFIX}${name}`;
+
+/**
+ * A policy given by name or ARN; `path` is set only for ARNs (it must then match); `aws` for
+ * an AWS managed policy ARN (arn:aws:iam::aws:policy/NAME).
+ */
+export function policyRef(nameOrArn: unknown): { name: string; path?: string; aws?: boolean } {
   if (typeof nameOrArn !== 'string' || nameOrArn === '') throw new AppError('InvalidInput', { message: 'PolicyArn is required' });
   if (!nameOrArn.startsWith('arn:')) return { name: nameOrArn };
+  if (nameOrArn.startsWith(AWS_POLICY_ARN_PREFIX)) {
+    const name = nameOrArn.slice(AWS_POLICY_ARN_PREFIX.length);
+    if (name === '' || name.includes('/')) throw new AppError('InvalidInput', { message: `ARN ${nameOrArn.slice(0, 2048)} is not valid.` });
+    return { name, path: '/', aws: true };
+  }
   const parts = splitArn(nameOrArn, 'policy');
   if (!parts) throw new AppError('InvalidInput', { message: `ARN ${nameOrArn.slice(0, 2048)} is not a policy ARN of this account` });
   return parts;

@@ -8,6 +8,31 @@ import type { SecretSealer } from '../../iam/credentials/index.js';
 import type { ParsedPolicy } from '../../iam/policy/index.js';
 import { StorageError, type IamChange, type IamEntity, type IamEntityKind, type IamStore } from '../../storage/ports.js';
 import { IamCache } from './cache.js';
+import { keyOf, keyOfHolder } from './keys.js';
+
+/** Kinds whose store name is the lower-cased IAM name (names are unique case-insensitively). */
+const NAMED: ReadonlySet<IamEntityKind> = new Set(['user', 'group', 'role', 'policy']);
+
+/** The store form of a change: entity names of NAMED kinds and link ends lower-cased. */
+function normalise(change: IamChange): IamChange {
+  switch (change.op) {
+    case 'put':
+      return NAMED.has(change.entity.kind) ? { ...change, entity: { ...change.entity, name: keyOf(change.entity.name) } } : change;
+    case 'delete':
+      return NAMED.has(change.kind) ? { ...change, name: keyOf(change.name) } : change;
+    case 'link':
+    case 'unlink':
+      return change.kind === 'member'
+        ? { ...change, from: keyOf(change.from), to: keyOf(change.to) }
+        : { ...change, from: keyOfHolder(change.from), to: keyOf(change.to) };
+    case 'unlinkAll': {
+      const end = (value: string | undefined, holder: boolean) => (value === undefined ? {} : { [holder ? 'from' : 'to']: holder && change.kind === 'attached' ? keyOfHolder(value) : keyOf(value) });
+      return { op: 'unlinkAll', kind: change.kind, ...end(change.from, true), ...end(change.to, false) };
+    }
+    default:
+      return change;
+  }
+}
 
 export interface IamSettings {
   /** The root access key id: never usable as another key's id or a user's name. */
@@ -63,7 +88,7 @@ export class IamContext {
   /** Applies one batch atomically and invalidates the request-path cache once it committed. */
   async apply(changes: readonly IamChange[]): Promise<void> {
     try {
-      const generation = await this.store.applyIamChanges(changes);
+      const generation = await this.store.applyIamChanges(changes.map(normalise));
       this.cache.invalidate(generation);
     } catch (error) {
       // A failed batch changed nothing, but drop the cache anyway: cheap and never wrong.
@@ -74,8 +99,9 @@ export class IamContext {
     }
   }
 
+  /** Users, groups, roles and policies are found by any case of their name. */
   get(kind: IamEntityKind, name: string): Promise<IamEntity | undefined> {
-    return this.store.getIamEntity(kind, name);
+    return this.store.getIamEntity(kind, NAMED.has(kind) ? keyOf(name) : name);
   }
 
   /** Every entity of `kind` (optionally of one owner), page by page. */

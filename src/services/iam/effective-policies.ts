@@ -7,6 +7,8 @@
  */
 import { BUILT_IN_POLICIES, type LabelledPolicy } from '../../iam/policy/index.js';
 import type { IamContext } from './context.js';
+import { keyOf, keyOfHolder } from './keys.js';
+import { builtInNamed } from './policies.js';
 import type { StoredPolicies } from './policy-docs.js';
 import { decodeGroup, decodePolicy, type Role, type User } from './records.js';
 
@@ -21,7 +23,7 @@ export class EffectivePolicies {
 
   async ofUser(user: User): Promise<LabelledPolicy[]> {
     const out = await this.#of(`user:${user.name}`, user.inline);
-    for (const { from: groupName } of await this.#ctx.store.listIamLinks('member', { to: user.name })) {
+    for (const { from: groupName } of await this.#ctx.store.listIamLinks('member', { to: keyOf(user.name) })) {
       const entity = await this.#ctx.get('group', groupName);
       if (!entity) continue;
       const group = decodeGroup(entity);
@@ -38,17 +40,18 @@ export class EffectivePolicies {
   /** Managed (attached) policies of `holder`, then its inline ones. */
   async #of(holder: string, inline: Readonly<Record<string, string>>): Promise<LabelledPolicy[]> {
     const out: LabelledPolicy[] = [];
-    for (const { to: name } of await this.#ctx.store.listIamLinks('attached', { from: holder })) {
-      const builtIn = BUILT_IN_POLICIES.get(name);
+    for (const { to: name } of await this.#ctx.store.listIamLinks('attached', { from: keyOfHolder(holder) })) {
+      const builtInName = builtInNamed(name);
+      const builtIn = builtInName === undefined ? undefined : BUILT_IN_POLICIES.get(builtInName);
       if (builtIn) {
-        out.push({ label: `${holder}/policy:${name}`, policy: builtIn });
+        out.push({ label: `${holder}/policy:${builtInName}`, policy: builtIn });
         continue;
       }
       const entity = await this.#ctx.get('policy', name);
       if (!entity) continue; // detached meanwhile by another node
       const policy = decodePolicy(entity);
       const version = policy.versions.find((v) => v.versionId === policy.defaultVersionId);
-      if (version) out.push({ label: `${holder}/policy:${name}`, policy: this.#stored.parse(version.document, 'identity') });
+      if (version) out.push({ label: `${holder}/policy:${policy.name}`, policy: this.#stored.parse(version.document, 'identity') });
     }
     for (const [name, text] of Object.entries(inline)) out.push({ label: `${holder}/inline:${name}`, policy: this.#stored.parse(text, 'identity') });
     return out;

@@ -15,13 +15,14 @@ import { IamCredentialStore } from './credential-lookup.js';
 import { EffectivePolicies } from './effective-policies.js';
 import { Groups } from './groups.js';
 import { Links } from './links.js';
-import { Policies } from './policies.js';
+import { builtInNamed, Policies } from './policies.js';
 import { StoredPolicies } from './policy-docs.js';
 import { IamPolicySource } from './policy-source.js';
 import { PrincipalFactory } from './principals.js';
 import { CredentialResolver } from './resolver.js';
 import { Roles } from './roles.js';
 import { Sessions } from './sessions.js';
+import { accountSummary } from './summary.js';
 import type { AssumeRoleInput, EntityStatus, IdentityService, ListOptions, PolicyTarget } from './types.js';
 import { Users } from './users.js';
 
@@ -41,10 +42,12 @@ export class IamIdentityService implements IdentityService {
   readonly #keys: AccessKeys;
   readonly #roles: Roles;
   readonly #sessions: Sessions;
+  readonly #ctx: IamContext;
 
   constructor(deps: IdentityServiceDeps) {
     const ctx = new IamContext({ ...deps, rootAccessKeyId: deps.root.accessKeyId });
-    const links = new Links(ctx);
+    this.#ctx = ctx;
+    const links = new Links(ctx, builtInNamed);
     const stored = new StoredPolicies();
     const resolver = new CredentialResolver(ctx, new PrincipalFactory(deps.root.accessKeyId));
     this.#keys = new AccessKeys(ctx);
@@ -117,5 +120,8 @@ export class IamIdentityService implements IdentityService {
 
   // STS
   assumeRole = async (caller: Principal, input: AssumeRoleInput) => this.#sessions.assumeRole(caller, input);
+  getSessionToken: Svc['getSessionToken'] = async (caller, input) => this.#sessions.getSessionToken(caller, input);
   revokeSessions: Svc['revokeSessions'] = async (filter) => this.#sessions.revoke(filter);
+
+  accountSummary: Svc['accountSummary'] = async () => accountSummary(this.#ctx);
 }

@@ -2,6 +2,7 @@ export { IamIdentityService } from './identity-service.js';
 export type { IdentityServiceDeps } from './identity-service.js';
 export type {
   AccessKeyInfo,
+  AccountSummary,
   AssumeRoleInput,
   EntityStatus,
   GroupInfo,

@@ -1,6 +1,7 @@
-/** AWS-style listing pages (PathPrefix, Marker, MaxItems) over the IAM store's name order. */
+/** AWS-style listing pages (PathPrefix, Marker, MaxItems) over the IAM store's (case-insensitive) name order. */
 import type { IamEntity, IamEntityKind } from '../../storage/ports.js';
 import type { IamContext } from './context.js';
+import { compareNames, keyOf } from './keys.js';
 import { maxItems, pathPrefix } from './names.js';
 import type { ListOptions, Page } from './types.js';
 
@@ -18,7 +19,7 @@ export async function pageOf<T extends { name: string; path: string }>(
   const limit = maxItems(options?.maxItems);
   const prefix = pathPrefix(options?.pathPrefix);
   const items: T[] = [];
-  let after = options?.marker;
+  let after = options?.marker === undefined ? undefined : keyOf(options.marker);
   const batch = Math.min(limit + 1, 500);
   for (;;) {
     const rows = await ctx.store.listIamEntities(kind, { limit: batch, ...(after === undefined ? {} : { after }) });
@@ -32,7 +33,7 @@ export async function pageOf<T extends { name: string; path: string }>(
   return items.length > limit ? { items: items.slice(0, limit), marker: items[limit - 1]?.name } : { items };
 }
 
-/** Byte-order comparison of names, as the store sorts them. */
+/** Case-insensitive name order, as the store sorts its (lower-cased) keys. */
 export function byName(a: { name: string }, b: { name: string }): number {
-  return Buffer.compare(Buffer.from(a.name), Buffer.from(b.name));
+  return compareNames(a.name, b.name);
 }

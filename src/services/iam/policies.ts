@@ -3,13 +3,16 @@
  * normalised (ParsedPolicy.text). At most 5 versions (v1, v2, … numbers never reused); the
  * default version cannot be deleted. A policy attached anywhere cannot be deleted.
  * Built-ins (BUILT_IN_POLICIES: readonly, readwrite, writeonly, diagnostics, consoleAdmin) are
- * listed and attachable like the others but cannot be created over, changed or deleted.
+ * listed and attachable like the others but cannot be created over, changed or deleted. The
+ * AWS managed ones among them (AmazonS3FullAccess, …) have the ARN arn:aws:iam::aws:policy/NAME.
+ * Names are case-insensitive (keys.ts): "ReadOnly" finds the built-in readonly.
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '../../core/index.js';
 import { newUniqueId } from '../../iam/credentials/index.js';
-import { BUILT_IN_POLICIES } from '../../iam/policy/index.js';
-import { policyArn, policyRef } from './arns.js';
+import { AWS_MANAGED_POLICY_NAMES, BUILT_IN_POLICIES } from '../../iam/policy/index.js';
+import { awsPolicyArn, policyArn, policyRef } from './arns.js';
+import { keyOf } from './keys.js';
 import { alreadyExists, limitExceeded, type IamContext } from './context.js';
 import type { Links } from './links.js';
 import { description, iamPath, invalid, LIMITS, maxItems, pathPrefix, policyName } from './names.js';
@@ -19,6 +22,13 @@ import { decodePolicy, encodePolicy, type ManagedPolicy } from './records.js';
 import type { IdentityService, ManagedPolicyInfo, Page, PolicyVersionInfo } from './types.js';
 
 type ListInput = Parameters<IdentityService['listPolicies']>[0];
+
+const BUILT_IN_BY_KEY: ReadonlyMap<string, string> = new Map([...BUILT_IN_POLICIES.keys()].map((name) => [keyOf(name), name]));
+
+/** The built-in policy named `name` in any case, by its display name; undefined when none is. */
+export function builtInNamed(name: string): string | undefined {
+  return BUILT_IN_BY_KEY.get(keyOf(name));
+}
 const BUILT_IN_SINCE = new Date('2024-01-01T00:00:00.000Z');
 
 export class Policies {
@@ -46,7 +56,7 @@ export class Policies {
         createdAt: now,
         updatedAt: now,
       };
-      if (BUILT_IN_POLICIES.has(name) || (await this.#ctx.get('policy', name))) throw alreadyExists('Policy', name);
+      if (builtInNamed(name) !== undefined || (await this.#ctx.get('policy', name))) throw alreadyExists('Policy', name);
       await this.#ctx.apply([{ op: 'put', entity: encodePolicy(policy), mode: 'create' }]);
       return this.#info(policy, 0);
     });
@@ -141,16 +151,19 @@ export class Policies {
   /** A built-in or stored policy by name or ARN (an ARN's path must match); NoSuchEntity otherwise. */
   async load(nameOrArn: string): Promise<ManagedPolicy> {
     const ref = policyRef(nameOrArn);
-    const entity = BUILT_IN_POLICIES.has(ref.name) ? undefined : await this.#ctx.get('policy', ref.name);
-    const policy = this.#builtIn(ref.name) ?? (entity ? decodePolicy(entity) : undefined);
-    if (!policy || (ref.path !== undefined && ref.path !== policy.path)) {
+    const builtIn = builtInNamed(ref.name);
+    const entity = builtIn !== undefined ? undefined : await this.#ctx.get('policy', ref.name);
+    const policy = (builtIn === undefined ? undefined : this.#builtIn(builtIn)) ?? (entity ? decodePolicy(entity) : undefined);
+    // AWS managed policies answer only to their AWS ARN; the others only to this account's.
+    const wrongAccount = ref.path !== undefined && policy !== undefined && (ref.aws === true) !== AWS_MANAGED_POLICY_NAMES.has(policy.name);
+    if (!policy || wrongAccount || (ref.path !== undefined && ref.path !== policy.path)) {
       throw new AppError('NoSuchEntity', { message: `Policy ${String(nameOrArn).slice(0, 2048)} does not exist or is not attachable.` });
     }
     return policy;
   }
 
   isBuiltIn(name: string): boolean {
-    return BUILT_IN_POLICIES.has(name);
+    return builtInNamed(name) !== undefined;
   }
 
   #local(policy: ManagedPolicy): ManagedPolicy {
@@ -171,7 +184,7 @@ export class Policies {
     return {
       name: policy.name,
       policyId: policy.policyId,
-      arn: policyArn(policy.path, policy.name),
+      arn: AWS_MANAGED_POLICY_NAMES.has(policy.name) ? awsPolicyArn(policy.name) : policyArn(policy.path, policy.name),
       path: policy.path,
       ...(policy.description === undefined ? {} : { description: policy.description }),
       builtIn: this.isBuiltIn(policy.name),

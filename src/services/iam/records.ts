@@ -3,6 +3,8 @@
  * stored record carries formatVersion 1; dates are ISO strings; maps are [key, value] pairs.
  * Inline policies live inside their principal's record (normalised JSON text by policy name).
  * Access keys and sessions: see records-credentials.ts.
+ * Users, groups, roles and policies are stored under their lower-cased name (keys.ts); the
+ * record's displayName keeps the name as first written.
  */
 import type { IamEntity } from '../../storage/ports.js';
 import type { EntityStatus } from './types.js';
@@ -57,11 +59,11 @@ export interface ManagedPolicy {
   updatedAt: Date;
 }
 
-const common = (c: Common) => ({ path: c.path, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(), inline: toPairs(c.inline) });
+const common = (c: Common) => ({ displayName: c.name, path: c.path, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(), inline: toPairs(c.inline) });
 
 function decodeCommon(entity: IamEntity, record: Record<string, unknown>): Common {
   return {
-    name: entity.name,
+    name: optStr(entity, record, 'displayName') ?? entity.name,
     path: str(entity, record, 'path'),
     createdAt: date(entity, record, 'createdAt'),
     updatedAt: date(entity, record, 'updatedAt'),
@@ -109,7 +111,7 @@ export function encodePolicy(policy: ManagedPolicy): IamEntity {
   const { policyId, path, description, defaultVersionId, nextVersion } = policy;
   const versions = policy.versions.map((v) => ({ versionId: v.versionId, document: v.document, createdAt: v.createdAt.toISOString() }));
   const times = { createdAt: policy.createdAt.toISOString(), updatedAt: policy.updatedAt.toISOString() };
-  const record = { formatVersion: 1, policyId, path, ...(description === undefined ? {} : { description }), defaultVersionId, nextVersion, versions, ...times };
+  const record = { formatVersion: 1, displayName: policy.name, policyId, path, ...(description === undefined ? {} : { description }), defaultVersionId, nextVersion, versions, ...times };
   return { kind: 'policy', name: policy.name, record };
 }
 
@@ -123,7 +125,7 @@ export function decodePolicy(entity: IamEntity): ManagedPolicy {
     createdAt: date(entity, v, 'createdAt'),
   }));
   return {
-    name: entity.name,
+    name: optStr(entity, r, 'displayName') ?? entity.name,
     policyId: str(entity, r, 'policyId'),
     path: str(entity, r, 'path'),
     description: optStr(entity, r, 'description'),

@@ -17,6 +17,7 @@ import { ACCOUNT_ID, newAccessKeyId, newSecretAccessKey, newSessionToken, type P
 import { evaluate } from '../../iam/policy/index.js';
 import { assumedRoleArn, parseRoleArn, roleArn as arnOfRole, rootArn } from './arns.js';
 import type { IamContext } from './context.js';
+import { sameName } from './keys.js';
 import { roleName as checkRoleName, roleSessionName, userName } from './names.js';
 import { byteLength, parseDocument, StoredPolicies } from './policy-docs.js';
 import { decodeSession, encodeSession, ownerOfRole, ownerOfUser, type Session } from './records-credentials.js';
@@ -25,6 +26,8 @@ import type { CredentialResolver } from './resolver.js';
 import type { AssumeRoleInput, SessionCredentials } from './types.js';
 
 export const SESSION_SECONDS = { min: 900, default: 3600 } as const;
+/** GetSessionToken's range and default (AWS), before the configured STS maximum caps them. */
+export const SESSION_TOKEN_SECONDS = { min: 900, max: 129600, default: 43200 } as const;
 export const SESSION_POLICY_BYTES = 2048;
 
 const denied = (caller: Principal, resource: string) =>
@@ -94,16 +97,24 @@ export class Sessions {
     };
   }
 
+  /** GetSessionToken: a session of the caller itself, for the requested time capped at the configured maximum. */
+  getSessionToken(caller: Principal, input: { durationSeconds?: number | undefined }): Promise<SessionCredentials> {
+    const { min, max, default: fallback } = SESSION_TOKEN_SECONDS;
+    const requested = input.durationSeconds ?? fallback;
+    if (!Number.isInteger(requested) || requested < min || requested > max) throw badParameter(`DurationSeconds must be between ${min} and ${max}`);
+    return this.assumeRole(caller, { durationSeconds: Math.max(min, Math.min(requested, this.#ctx.settings.stsMaxDurationSeconds)) });
+  }
+
   /** Deletes the sessions matching every given field (none given: all sessions); returns how many. */
   revoke(filter: { user?: string; role?: string; accessKeyId?: string }): Promise<number> {
     return this.#ctx.mutate(async () => {
       const user = filter.user === undefined ? undefined : userName(filter.user);
       const role = filter.role === undefined ? undefined : checkRoleName(filter.role);
-      const entities = await this.#ctx.all('session', role === undefined ? undefined : ownerOfRole(role));
+      const entities = await this.#ctx.all('session');
       const doomed = entities.map(decodeSession).filter(
         (s) =>
-          (user === undefined || s.parentUser === user) &&
-          (role === undefined || s.roleName === role) &&
+          (user === undefined || (s.parentUser !== undefined && sameName(s.parentUser, user))) &&
+          (role === undefined || (s.roleName !== undefined && sameName(s.roleName, role))) &&
           (filter.accessKeyId === undefined || s.accessKeyId === filter.accessKeyId || s.parentAccessKeyId === filter.accessKeyId),
       );
       if (doomed.length > 0) await this.#ctx.apply(doomed.map((s) => ({ op: 'delete' as const, kind: 'session' as const, name: s.accessKeyId })));

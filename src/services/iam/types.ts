@@ -6,6 +6,9 @@
  * limits, "policy in use", cascades on delete) and keeps secrets sealed at rest.
  * Errors are AppError: NoSuchEntity, EntityAlreadyExists, DeleteConflict, LimitExceeded,
  * MalformedPolicyDocument (message names statement and field), InvalidInput.
+ * Names of users, groups, roles and managed policies are unique case-insensitively and found by
+ * any case (AWS); results carry the name as first written; lists are in case-insensitive order.
+ * Access key ids stay case-sensitive.
  */
 import type { Secret } from '../../core/index.js';
 import type { PolicySource } from '../../iam/authorizer/index.js';
@@ -141,6 +144,16 @@ export interface AssumeRoleInput {
   policy?: string | undefined;
 }
 
+/** Entity counts of the account (GetAccountSummary). Local managed policies only. */
+export interface AccountSummary {
+  users: number;
+  groups: number;
+  roles: number;
+  policies: number;
+  /** Versions of the local managed policies. */
+  policyVersionsInUse: number;
+}
+
 export interface IdentityService {
   // users
   /** `secretKey` (MinIO `admin user add NAME SECRET`): also creates a login access key whose id is the user name. */
@@ -163,7 +176,9 @@ export interface IdentityService {
   addUserToGroup(group: string, user: string): Promise<void>;
   removeUserFromGroup(group: string, user: string): Promise<void>;
 
-  // managed policies (built-ins: readonly, readwrite, writeonly, diagnostics, consoleAdmin)
+  // managed policies (built-ins: readonly, readwrite, writeonly, diagnostics, consoleAdmin, and the
+  // AWS managed AmazonS3FullAccess, AmazonS3ReadOnlyAccess, IAMFullAccess, IAMReadOnlyAccess —
+  // these by arn:aws:iam::aws:policy/NAME)
   createPolicy(input: { name: string; document: string; description?: string; path?: string }): Promise<ManagedPolicyInfo>;
   /** By name or by ARN. */
   getPolicy(nameOrArn: string): Promise<ManagedPolicyInfo>;
@@ -225,8 +240,16 @@ export interface IdentityService {
    * policy. AccessDenied otherwise.
    */
   assumeRole(caller: Principal, input: AssumeRoleInput): Promise<SessionCredentials>;
+  /**
+   * STS GetSessionToken: a session of the calling long-term user (or root) — assumeRole without
+   * a role. DurationSeconds 900–129600 (default 43200), capped at the configured STS maximum.
+   */
+  getSessionToken(caller: Principal, input: { durationSeconds?: number | undefined }): Promise<SessionCredentials>;
   /** Revokes sessions before expiry; returns how many. */
   revokeSessions(filter: { user?: string; role?: string; accessKeyId?: string }): Promise<number>;
+
+  /** Entity counts for GetAccountSummary. */
+  accountSummary(): Promise<AccountSummary>;
 
   // the request path
   readonly credentials: CredentialStore;

@@ -11,6 +11,7 @@ import type { IamChange } from '../../storage/ports.js';
 import type { AccessKeys } from './access-keys.js';
 import { userArn } from './arns.js';
 import { alreadyExists, noSuch, type IamContext } from './context.js';
+import { keyOf } from './keys.js';
 import type { Links } from './links.js';
 import { customAccessKeyId, iamPath, invalid, mergeTags, userName } from './names.js';
 import { pageOf } from './paging.js';
@@ -32,7 +33,7 @@ export class Users {
   create(input: { name: string; path?: string; tags?: Record<string, string>; secretKey?: Secret<string> }): Promise<UserInfo> {
     return this.#ctx.mutate(async () => {
       const name = userName(input.name);
-      if (name === 'root' || name === this.#ctx.settings.rootAccessKeyId) throw invalid(`UserName ${name} is reserved`);
+      if (keyOf(name) === 'root' || name === this.#ctx.settings.rootAccessKeyId) throw invalid(`UserName ${name} is reserved`);
       const now = this.#ctx.now();
       const user: User = { name, userId: newUniqueId('AIDA'), path: iamPath(input.path), status: 'enabled', tags: mergeTags({}, input.tags), inline: {}, createdAt: now, updatedAt: now };
       if (await this.#ctx.get('user', name)) throw alreadyExists('User', name);

@@ -38,7 +38,7 @@ async function findKey(identity: IdentityService, id: string): Promise<AccessKey
 async function ownedKey(identity: IdentityService, params: QueryParams, owner: KeyOwner): Promise<AccessKeyInfo> {
   const id = params.required('AccessKeyId');
   const key = await findKey(identity, id);
-  if (key === undefined || key.owner !== owner.owner) throw keyNotFound(id);
+  if (key === undefined || key.owner.toLowerCase() !== owner.owner.toLowerCase()) throw keyNotFound(id);
   return key;
 }
 

@@ -56,9 +56,12 @@ describe('IAM managed policies', () => {
   it('lists built-in and local policies merged in name order, by scope, with paging and onlyAttached', async () => {
     for (const name of ['alpha', 'zulu', 'mike']) await f.identity.createPolicy({ name, document: READ_BUCKET });
     const all = await f.identity.listPolicies({ maxItems: 1000 });
-    assert.deepEqual(all.items.map((p) => p.name), ['alpha', 'consoleAdmin', 'diagnostics', 'mike', 'readonly', 'readwrite', 'writeonly', 'zulu']);
+    assert.deepEqual(all.items.map((p) => p.name), [
+      'alpha', 'AmazonS3FullAccess', 'AmazonS3ReadOnlyAccess', 'consoleAdmin', 'diagnostics', 'IAMFullAccess', 'IAMReadOnlyAccess',
+      'mike', 'readonly', 'readwrite', 'writeonly', 'zulu',
+    ]);
     assert.deepEqual((await f.identity.listPolicies({ scope: 'Local' })).items.map((p) => p.name), ['alpha', 'mike', 'zulu']);
-    assert.equal((await f.identity.listPolicies({ scope: 'BuiltIn' })).items.length, 5);
+    assert.equal((await f.identity.listPolicies({ scope: 'BuiltIn' })).items.length, 9);
     const names: string[] = [];
     let marker: string | undefined;
     do {
@@ -71,6 +74,48 @@ describe('IAM managed policies', () => {
     await f.identity.attachPolicy({ type: 'user', name: 'u' }, 'mike');
     await f.identity.attachPolicy({ type: 'user', name: 'u' }, 'readwrite');
     assert.deepEqual((await f.identity.listPolicies({ onlyAttached: true })).items.map((p) => [p.name, p.attachmentCount]), [['mike', 1], ['readwrite', 1]]);
+  });
+
+  it('offers the AWS managed policies under their AWS ARN only, attachable and effective', async () => {
+    const full = await f.identity.getPolicy('arn:aws:iam::aws:policy/AmazonS3FullAccess');
+    assert.equal(full.arn, 'arn:aws:iam::aws:policy/AmazonS3FullAccess');
+    assert.equal(full.builtIn, true);
+    assert.match(full.document, /"s3:\*"/);
+    assert.match((await f.identity.getPolicy('arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess')).document, /s3:Get\*.*s3:List\*/);
+    assert.match((await f.identity.getPolicy('arn:aws:iam::aws:policy/IAMReadOnlyAccess')).document, /iam:Get\*.*iam:List\*/);
+    assert.equal((await f.identity.getPolicy('arn:aws:iam::aws:policy/IAMFullAccess')).arn, 'arn:aws:iam::aws:policy/IAMFullAccess');
+    await rejectsWith(f.identity.getPolicy('arn:aws:iam::000000000000:policy/AmazonS3FullAccess'), 'NoSuchEntity');
+    await rejectsWith(f.identity.getPolicy('arn:aws:iam::aws:policy/readonly'), 'NoSuchEntity');
+    await rejectsWith(f.identity.getPolicy('arn:aws:iam::aws:policy/NoSuchAwsPolicy'), 'NoSuchEntity');
+    await rejectsWith(f.identity.deletePolicy('arn:aws:iam::aws:policy/IAMFullAccess'), 'InvalidInput');
+    await f.identity.createUser({ name: 'u' });
+    await f.identity.attachPolicy({ type: 'user', name: 'u' }, 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess');
+    const attached = await f.identity.listAttachedPolicies({ type: 'user', name: 'u' });
+    assert.deepEqual(attached.map((p) => p.arn), ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']);
+    assert.deepEqual(await f.identity.listPolicyEntities('arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'), [{ type: 'user', name: 'u' }]);
+    await f.identity.detachPolicy({ type: 'user', name: 'u' }, 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess');
+    assert.deepEqual(await f.identity.listAttachedPolicies({ type: 'user', name: 'u' }), []);
+  });
+
+  it('treats policy names case-insensitively: unique, found and listed in case-insensitive order', async () => {
+    await f.identity.createPolicy({ name: 'Ab', document: READ_BUCKET });
+    await rejectsWith(f.identity.createPolicy({ name: 'ab', document: READ_BUCKET }), 'EntityAlreadyExists');
+    await rejectsWith(f.identity.createPolicy({ name: 'ReadOnly', document: READ_BUCKET }), 'EntityAlreadyExists');
+    assert.equal((await f.identity.getPolicy('aB')).name, 'Ab');
+    assert.equal((await f.identity.getPolicy('arn:aws:iam::000000000000:policy/AB')).arn, 'arn:aws:iam::000000000000:policy/Ab');
+    for (const name of ['ac', 'aa', 'Ad']) await f.identity.createPolicy({ name, document: READ_BUCKET });
+    assert.deepEqual((await f.identity.listPolicies({ scope: 'Local' })).items.map((p) => p.name), ['aa', 'Ab', 'ac', 'Ad']);
+    const first = await f.identity.listPolicies({ scope: 'Local', maxItems: 2 });
+    assert.deepEqual(first.items.map((p) => p.name), ['aa', 'Ab']);
+    const second = await f.identity.listPolicies({ scope: 'Local', maxItems: 2, marker: first.marker });
+    assert.deepEqual(second.items.map((p) => p.name), ['ac', 'Ad']);
+    await f.identity.createUser({ name: 'u' });
+    await f.identity.attachPolicy({ type: 'user', name: 'U' }, 'AB');
+    assert.deepEqual((await f.identity.getUser('u')).attachedPolicies, ['Ab']);
+    await rejectsWith(f.identity.deletePolicy('ab'), 'DeleteConflict');
+    await f.identity.detachPolicy({ type: 'user', name: 'u' }, 'aB');
+    await f.identity.deletePolicy('AB');
+    await rejectsWith(f.identity.getPolicy('Ab'), 'NoSuchEntity');
   });
 
   it('keeps at most 5 versions, switches the default, and never deletes the default version', async () => {

@@ -175,9 +175,27 @@ describe('STS', () => {
       await expectS3Error(s3.send(new PutObjectCommand({ Bucket: 'sts-data', Key: 'public/x.txt', Body: 'x' })), 'AccessDenied', 403);
     });
 
-    it('refuses a caller whose identity policies do not allow sts:AssumeRole, though the role trusts it', async () => {
-      const error = await expectError(clients.sts(keys.get('no-assume')!).send(new AssumeRoleCommand({ RoleArn: roleArn('reader'), RoleSessionName: 'sess' })), 'AccessDenied', 403);
-      assert.match(error.message, /user\/no-assume is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role\/reader/);
+    it('lets a trust policy that names the user by ARN grant the role by itself, as AWS does in one account; an explicit Deny still wins', async () => {
+      // no-assume has no sts:AssumeRole Allow, but the trust policy names its ARN
+      const session = await assume(keys.get('no-assume')!, { RoleArn: roleArn('reader'), RoleSessionName: 'named' });
+      assert.match(session.accessKeyId, /^ASIA/);
+      const denier = await user('denier', doc([allow('s3:*'), { Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*' }]));
+      await iam.send(new CreateRoleCommand({
+        RoleName: 'named-but-denied',
+        AssumeRolePolicyDocument: doc([{ Effect: 'Allow', Principal: { AWS: userArn('denier') }, Action: 'sts:AssumeRole' }]),
+      }));
+      await expectError(clients.sts(denier).send(new AssumeRoleCommand({ RoleArn: roleArn('named-but-denied'), RoleSessionName: 'denied' })), 'AccessDenied', 403);
+    });
+
+    it('refuses a caller trusted only through the account unless its identity policies allow sts:AssumeRole', async () => {
+      await iam.send(new CreateRoleCommand({
+        RoleName: 'account-trusted',
+        AssumeRolePolicyDocument: doc([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }]),
+      }));
+      const error = await expectError(clients.sts(keys.get('no-assume')!).send(new AssumeRoleCommand({ RoleArn: roleArn('account-trusted'), RoleSessionName: 'sess' })), 'AccessDenied', 403);
+      assert.match(error.message, /user\/no-assume is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role\/account-trusted/);
+      const allowed = await user('assumer', doc([allow('sts:AssumeRole', roleArn('account-trusted'))]));
+      assert.match((await assume(allowed, { RoleArn: roleArn('account-trusted'), RoleSessionName: 'ok' })).accessKeyId, /^ASIA/);
     });
 
     it('refuses a caller the trust policy does not name, and an unknown role, with the same answer', async () => {

@@ -120,6 +120,7 @@ export class IamIdentityService implements IdentityService {
 
   // STS
   assumeRole = async (caller: Principal, input: AssumeRoleInput) => this.#sessions.assumeRole(caller, input);
+  trustPolicyNamesCaller = async (caller: Principal, roleArn: string) => this.#sessions.trustNamesCaller(caller, roleArn);
   getSessionToken: Svc['getSessionToken'] = async (caller, input) => this.#sessions.getSessionToken(caller, input);
   revokeSessions: Svc['revokeSessions'] = async (filter) => this.#sessions.revoke(filter);
 

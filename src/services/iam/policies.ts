@@ -1,6 +1,6 @@
 /**
- * Managed policies and their versions. Documents are parsed as identity policies and stored
- * normalised (ParsedPolicy.text). At most 5 versions (v1, v2, … numbers never reused); the
+ * Managed policies and their versions. Documents are parsed (validated) as identity policies and
+ * stored as submitted, which is what AWS returns. At most 5 versions (v1, v2, … numbers never reused); the
  * default version cannot be deleted. A policy attached anywhere cannot be deleted.
  * Built-ins (BUILT_IN_POLICIES: readonly, readwrite, writeonly, diagnostics, consoleAdmin) are
  * listed and attachable like the others but cannot be created over, changed or deleted. The
@@ -44,7 +44,9 @@ export class Policies {
     return this.#ctx.mutate(async () => {
       const name = policyName(input.name);
       const now = this.#ctx.now();
-      const document = parseDocument(input.document, 'identity').text;
+      // Validated, then kept as written: AWS returns a policy document exactly as it was submitted.
+      parseDocument(input.document, 'identity');
+      const document = input.document;
       const policy: ManagedPolicy = {
         name,
         policyId: newUniqueId('ANPA'),
@@ -101,7 +103,8 @@ export class Policies {
   createVersion(nameOrArn: string, document: string, setAsDefault: boolean): Promise<PolicyVersionInfo> {
     return this.#ctx.mutate(async () => {
       const policy = this.#local(await this.load(nameOrArn));
-      const text = parseDocument(document, 'identity').text;
+      parseDocument(document, 'identity');
+      const text = document;
       if (policy.versions.length >= LIMITS.policyVersions) {
         throw limitExceeded(`A managed policy can have up to ${LIMITS.policyVersions} versions. Before you create a new version, you must delete an existing version.`);
       }

@@ -45,7 +45,7 @@ export class Roles {
         roleId: newUniqueId('AROA'),
         path: iamPath(input.path),
         description: description(input.description),
-        trustPolicy: parseDocument(input.trustPolicy, 'trust').text,
+        trustPolicy: validTrustPolicy(input.trustPolicy),
         maxSessionDurationSeconds: maxSession(input.maxSessionDurationSeconds),
         tags: mergeTags({}, input.tags),
         inline: {},
@@ -76,7 +76,7 @@ export class Roles {
   }
 
   updateTrustPolicy(name: string, trustPolicy: string): Promise<void> {
-    return this.#replace(name, (role) => ({ ...role, trustPolicy: parseDocument(trustPolicy, 'trust').text }));
+    return this.#replace(name, (role) => ({ ...role, trustPolicy: validTrustPolicy(trustPolicy) }));
   }
 
   delete(name: string): Promise<void> {
@@ -120,4 +120,10 @@ export class Roles {
       await this.#ctx.apply([{ op: 'put', entity: encodeRole({ ...change(role), updatedAt: this.#ctx.now() }), mode: 'replace' }]);
     });
   }
+}
+
+/** A trust policy is validated, then kept as written (AWS returns it as submitted). */
+function validTrustPolicy(document: string): string {
+  parseDocument(document, 'trust');
+  return document;
 }

@@ -144,6 +144,26 @@ export class Sessions {
     return { accessKeyId: caller.accessKeyId, userName: resolved.identity.type === 'user' ? resolved.identity.user.name : undefined };
   }
 
+  /**
+   * Whether the role's trust policy allows `caller` by its own ARN (not merely its account). In
+   * AWS such a same-account grant needs no identity-policy Allow for sts:AssumeRole; a grant to
+   * the account does. Unknown roles and refusals are simply false.
+   */
+  async trustNamesCaller(caller: Principal, arn: string): Promise<boolean> {
+    if (caller.kind === 'root') return false;
+    const ref = parseRoleArn(arn);
+    const entity = ref ? await this.#ctx.get('role', ref.name) : undefined;
+    const role = entity ? decodeRole(entity) : undefined;
+    if (!role || arnOfRole(role.path, role.name) !== arn) return false;
+    try {
+      await this.#trustedRole(caller, arn, this.#ctx.now());
+    } catch {
+      return false;
+    }
+    const trust = this.#trust.parse(role.trustPolicy, 'trust');
+    return trust.statements.some((st) => st.effect === 'Allow' && (st.principal?.aws ?? []).includes(caller.arn));
+  }
+
   async #trustedRole(caller: Principal, arn: string, now: Date): Promise<Role> {
     const ref = parseRoleArn(arn);
     const entity = ref ? await this.#ctx.get('role', ref.name) : undefined;

@@ -245,6 +245,11 @@ export interface IdentityService {
    * a role. DurationSeconds 900–129600 (default 43200), capped at the configured STS maximum.
    */
   getSessionToken(caller: Principal, input: { durationSeconds?: number | undefined }): Promise<SessionCredentials>;
+  /**
+   * Whether the role's trust policy allows the caller by its own ARN (a same-account grant that,
+   * as in AWS, needs no identity-policy Allow for sts:AssumeRole). False for unknown roles.
+   */
+  trustPolicyNamesCaller(caller: Principal, roleArn: string): Promise<boolean>;
   /** Revokes sessions before expiry; returns how many. */
   revokeSessions(filter: { user?: string; role?: string; accessKeyId?: string }): Promise<number>;
 

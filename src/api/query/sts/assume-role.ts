@@ -3,7 +3,8 @@
  * session from outliving or out-ranking its source:
  *  - session credentials are refused (no role chaining): a session can never mint another;
  *  - with RoleArn: the caller's identity policies must allow sts:AssumeRole on the role (root
- *    passes the authorizer), then the identity service checks the role's trust policy;
+ *    passes the authorizer) — unless the trust policy names the caller's own ARN, which in AWS is
+ *    a grant by itself (an explicit Deny still wins) — then the service checks the trust policy;
  *  - without RoleArn (MinIO clients): a session of the calling user itself. It only narrows the
  *    user's rights, so an unrestricted long-term key needs no Allow (an explicit Deny still
  *    wins: 'deny-only'); a key with an inline policy needs an explicit Allow in both.
@@ -58,9 +59,16 @@ export const ASSUME_ROLE: ActionSpec = {
     const input = inputOf(params);
     const resource = input.roleArn ?? principal.arn;
     if (principal.credential === 'session') throw denied(principal, resource);
-    if (input.roleArn !== undefined || principal.kind === 'root') return check('sts:AssumeRole', resource);
+    if (principal.kind === 'root') return check('sts:AssumeRole', resource);
     const key = principal.credential === 'access-key' ? await identity.getAccessKey(principal.accessKeyId) : undefined;
-    return { checks: [{ action: 'sts:AssumeRole', resource }], mode: key?.policy === undefined ? 'deny-only' : 'normal' };
+    const unrestricted = key?.policy === undefined;
+    if (input.roleArn !== undefined) {
+      // A trust policy naming this user's ARN is itself the grant (AWS, same account): an explicit
+      // Deny in its identity policies still wins; a key with an inline policy needs a real Allow.
+      const named = unrestricted && (await identity.trustPolicyNamesCaller(principal, input.roleArn));
+      return named ? { checks: [{ action: 'sts:AssumeRole', resource }], mode: 'deny-only' } : check('sts:AssumeRole', resource);
+    }
+    return { checks: [{ action: 'sts:AssumeRole', resource }], mode: unrestricted ? 'deny-only' : 'normal' };
   },
   handle: async ({ params, principal, identity }) => {
     const input = inputOf(params);

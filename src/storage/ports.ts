@@ -273,6 +273,8 @@ export interface MultipartUploadRecord {
   /** x-amz-checksum-algorithm / -type given at creation; every part then carries this checksum. */
   checksum: { algorithm: ChecksumAlgorithm; type: 'FULL_OBJECT' | 'COMPOSITE' } | undefined;
   initiator: { id: string; displayName: string };
+  /** x-amz-tagging given at creation; the completed object carries it. Absent: no tags. */
+  tags?: StoredTag[] | undefined;
 }
 
 /** One uploaded part: its own durable blob. */

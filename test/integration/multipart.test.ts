@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand,
   HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, PutBucketVersioningCommand, PutObjectCommand, UploadPartCommand,
-  UploadPartCopyCommand, type CompletedPart, type S3Client,
+  UploadPartCopyCommand, GetObjectTaggingCommand, type CompletedPart, type S3Client,
 } from '@aws-sdk/client-s3';
 import { errorCode, sendRaw, sha256Hex, signRequest } from '../helpers/raw-request.js';
 import { expectS3Error, ROOT_ACCESS_KEY, ROOT_SECRET_KEY, startTestServer, type TestServer } from '../helpers/server.js';
@@ -325,5 +325,19 @@ describe('multipart uploads through AWS SDK v3', () => {
     assert.ok(done.VersionId && done.VersionId !== 'null');
     const got = await send(new GetObjectCommand({ Bucket: 'mp-versioned', Key: 'k', VersionId: done.VersionId }));
     assert.equal(await got.Body!.transformToString(), 'v');
+  });
+  it('gives the completed object the tags given at CreateMultipartUpload, and refuses a bad tag set before the upload exists', async () => {
+    const { uploadId, completed } = await upload('tagged', [Buffer.from('tagged body')], { Tagging: 'project=apollo&stage=draft' });
+    const tagsBefore = await send(new ListPartsCommand({ Bucket: B, Key: 'tagged', UploadId: uploadId }));
+    assert.equal(tagsBefore.Parts?.length, 1);
+    await complete('tagged', uploadId, completed);
+    const tags = await send(new GetObjectTaggingCommand({ Bucket: B, Key: 'tagged' }));
+    assert.deepEqual(tags.TagSet?.map((t) => `${t.Key}=${t.Value}`).sort(), ['project=apollo', 'stage=draft']);
+    assert.equal((await send(new HeadObjectCommand({ Bucket: B, Key: 'tagged' }))).TagCount, 2);
+    const tooMany = Array.from({ length: 11 }, (_, i) => `k${i}=v`).join('&');
+    const refused = await send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'too-many-tags', Tagging: tooMany })).then(() => undefined, (error: unknown) => error as { name?: string });
+    assert.ok(refused !== undefined, 'eleven tags were accepted');
+    const uploads = await send(new ListMultipartUploadsCommand({ Bucket: B, Prefix: 'too-many-tags' }));
+    assert.equal(uploads.Uploads?.length ?? 0, 0);
   });
 });

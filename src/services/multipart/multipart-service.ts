@@ -35,7 +35,7 @@ export interface MultipartServiceDeps {
   checksums: ChecksumKit;
 }
 
-export type CreateUploadInput = Pick<MultipartUploadRecord, 'bucket' | 'key' | 'contentHeaders' | 'userMetadata' | 'storageClass' | 'checksum' | 'initiator'>;
+export type CreateUploadInput = Pick<MultipartUploadRecord, 'bucket' | 'key' | 'contentHeaders' | 'userMetadata' | 'storageClass' | 'checksum' | 'initiator' | 'tags'>;
 
 export interface PartBodyInput {
   upload: MultipartUploadRecord;
@@ -233,6 +233,7 @@ export class MultipartService {
         ? { partChecksums: parts.map((part) => part.checksum?.value as string) }
         : {}),
       storageClass: upload.storageClass,
+      ...(upload.tags && upload.tags.length > 0 ? { tags: upload.tags } : {}),
     };
     let result;
     try {

@@ -19,6 +19,8 @@ interface StoredUploadV1 {
   storageClass: string;
   checksum?: { algorithm: ChecksumAlgorithm; type: 'FULL_OBJECT' | 'COMPOSITE' };
   initiator: { id: string; displayName: string };
+  /** Optional field added without a format bump: older records simply have no tags. */
+  tags?: Array<{ key: string; value: string }>;
 }
 
 interface StoredPartV1 {
@@ -55,6 +57,7 @@ export function encodeUpload(upload: MultipartUploadRecord): UploadRow & { initi
     storageClass: upload.storageClass,
     ...(upload.checksum ? { checksum: upload.checksum } : {}),
     initiator: upload.initiator,
+    ...(upload.tags && upload.tags.length > 0 ? { tags: upload.tags } : {}),
   };
   return { bucket: upload.bucket, upload_id: upload.uploadId, key: upload.key, initiated, record: JSON.stringify(stored) };
 }
@@ -73,6 +76,7 @@ export function decodeUpload(row: UploadRow): MultipartUploadRecord {
     storageClass: stored.storageClass,
     checksum: stored.checksum,
     initiator: stored.initiator,
+    ...(stored.tags ? { tags: stored.tags } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { defineOperation, type OperationContext } from '../operation.js';
 import { ownerXml } from './bucket-operations.js';
 import { objectWriteChecks } from './check-conditions.js';
 import { contentHeadersOf, refuseUnsupportedObjectHeaders, storageClassOf, userMetadataOf } from './put-object.js';
+import { taggingHeaderOf } from './tagging-input.js';
 
 /** x-amz-checksum-algorithm / x-amz-checksum-type as S3 pairs them. */
 export function uploadChecksumOf(ctx: OperationContext): MultipartUploadRecord['checksum'] {
@@ -37,7 +38,8 @@ export const CreateMultipartUpload = defineOperation({
   needsBucket: true,
   authorize: (route) => objectWriteChecks(route),
   handle: async (ctx) => {
-    refuseUnsupportedObjectHeaders(ctx);
+    refuseUnsupportedObjectHeaders(ctx, ['x-amz-tagging']);
+    const tags = taggingHeaderOf(ctx.headers);
     const owner = ownerXml(ctx);
     const upload = await ctx.services.multipart.createUpload({
       bucket: ctx.bucket as string,
@@ -47,6 +49,7 @@ export const CreateMultipartUpload = defineOperation({
       storageClass: storageClassOf(ctx),
       checksum: uploadChecksumOf(ctx),
       initiator: { id: owner.ID, displayName: owner.DisplayName },
+      ...(tags === undefined ? {} : { tags }),
     });
     const body = buildXml('InitiateMultipartUploadResult', { Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId });
     return { headers: uploadChecksumHeaders(upload), body };

@@ -73,28 +73,14 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ROOT_ACCESS_KEY, ROOT_SECRET_KEY, startTestServer, type TestServer } from '../helpers/server.js';
+import { expectQueryError, queryError } from '../helpers/query-errors.js';
 
 const ACCOUNT = '000000000000';
 const doc = (statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const allow = (action: string | string[], resource: string | string[] = '*') => ({ Effect: 'Allow', Action: action, Resource: resource });
 const trust = (principal: string) => doc([{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }]);
 
-function queryError(error: unknown): { code: string; status: number | undefined } {
-  const e = error as { name?: string; Code?: string; Error?: { Code?: string }; $metadata?: { httpStatusCode?: number } };
-  return { code: e.Error?.Code ?? e.Code ?? e.name ?? 'unknown', status: e.$metadata?.httpStatusCode };
-}
-
-async function expectError(promise: Promise<unknown>, code: string, status?: number): Promise<void> {
-  try {
-    await promise;
-  } catch (error) {
-    const got = queryError(error);
-    assert.equal(got.code, code, `expected ${code}, got ${got.code} (${String((error as Error).message)})`);
-    if (status !== undefined) assert.equal(got.status, status, `status of ${code}`);
-    return;
-  }
-  assert.fail(`expected ${code}, but the request succeeded`);
-}
+const expectError = expectQueryError;
 
 describe('IAM query API', () => {
   let server: TestServer;

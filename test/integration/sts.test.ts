@@ -26,6 +26,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/observability/index.js';
 import type { IdentityService } from '../../src/services/index.js';
 import { expectS3Error, ROOT_ACCESS_KEY, ROOT_SECRET_KEY, s3Error, startTestServer, type TestServer } from '../helpers/server.js';
+import { expectQueryError, queryError } from '../helpers/query-errors.js';
 
 const ACCOUNT = '000000000000';
 const doc = (statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
@@ -33,22 +34,7 @@ const allow = (action: string | string[], resource: string | string[] = '*') => 
 const userArn = (name: string) => `arn:aws:iam::${ACCOUNT}:user/${name}`;
 const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 
-function queryError(error: unknown): { code: string; status: number | undefined } {
-  const e = error as { name?: string; Code?: string; Error?: { Code?: string }; $metadata?: { httpStatusCode?: number } };
-  return { code: e.Error?.Code ?? e.Code ?? e.name ?? 'unknown', status: e.$metadata?.httpStatusCode };
-}
-
-async function expectError(promise: Promise<unknown>, code: string, status?: number): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    const got = queryError(error);
-    assert.equal(got.code, code, `expected ${code}, got ${got.code} (${String((error as Error).message)})`);
-    if (status !== undefined) assert.equal(got.status, status, `status of ${code}`);
-    return error as Error;
-  }
-  assert.fail(`expected ${code}, but the request succeeded`);
-}
+const expectError = expectQueryError;
 
 function identityOf(app: App): IdentityService {
   const identity = (app as App & { identity?: IdentityService }).identity;

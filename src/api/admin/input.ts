@@ -124,3 +124,15 @@ export function queryBool(value: string | undefined, name: string): boolean | un
   if (value !== 'true' && value !== 'false') throw invalid(`The query parameter ${name} must be true or false.`);
   return value === 'true';
 }
+
+/** The IAM list options every list endpoint takes: ?pathPrefix, ?marker, ?maxItems (1–1000). */
+export function listOptions(q: Record<string, string | undefined>): { pathPrefix: string | undefined; marker: string | undefined; maxItems: number | undefined } {
+  return { pathPrefix: q.pathPrefix, marker: q.marker, maxItems: queryInt(q.maxItems, 'maxItems', 1, 1000) };
+}
+
+/** The body of a status change: {"status": "enabled" | "disabled"}. */
+export function statusBody(body: JsonValue | undefined): 'enabled' | 'disabled' {
+  const status = str(objectBody(body, ['status'], ['status']), 'status', 16);
+  if (status !== 'enabled' && status !== 'disabled') throw invalid('The field status must be "enabled" or "disabled".');
+  return status;
+}

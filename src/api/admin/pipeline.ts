@@ -23,7 +23,7 @@ import type { Authorizer, RequestFacts } from '../../iam/authorizer/index.js';
 import type { CredentialStore, Principal, StoredCredential } from '../../iam/credentials/index.js';
 import type { AuditSink, Logger } from '../../observability/index.js';
 import type { IdentityService } from '../../services/index.js';
-import { authenticate, type Authentication } from '../common/index.js';
+import { authenticate, exchangeAuditFields, type Authentication } from '../common/index.js';
 import type { AdminContext, AdminEndpoint, ServerFacts } from './endpoint.js';
 import { renderAdminError } from './errors.js';
 import { AdminRouter } from './router.js';
@@ -86,17 +86,13 @@ export function createAdminHandler(deps: AdminApiDeps): (req: IncomingMessage, r
       else writeJson(req, res, rendered.status, rendered.body);
     } finally {
       deps.audit.record({
-        time: new Date().toISOString(),
+        ...exchangeAuditFields(req, res, started),
         requestId,
         api: `admin:${api}`,
         bucket: undefined,
         object: undefined,
-        statusCode: res.statusCode,
         errorCode,
         accessKey: principal?.accessKeyId,
-        remoteHost: req.socket.remoteAddress,
-        userAgent: req.headers['user-agent'],
-        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       });
     }
   };

@@ -22,3 +22,5 @@ export type {
 export { createPayloadDecoder, storedContentEncoding } from './payload/index.js';
 export type { PayloadDecoder, PayloadHeaders } from './payload/index.js';
 export * from './xml/index.js';
+export { exchangeAuditFields } from './audit-fields.js';
+export type { ExchangeAuditFields } from './audit-fields.js';

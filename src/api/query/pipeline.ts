@@ -16,7 +16,7 @@ import type { Authorizer, RequestFacts } from '../../iam/authorizer/index.js';
 import type { Principal, StoredCredential } from '../../iam/credentials/index.js';
 import type { AuditSink, Logger } from '../../observability/index.js';
 import type { IdentityService } from '../../services/index.js';
-import { authenticate, type Authentication } from '../common/index.js';
+import { authenticate, exchangeAuditFields, type Authentication } from '../common/index.js';
 import type { ActionSpec, Admission } from './action.js';
 import { QueryError, renderQueryError, type QueryService } from './errors.js';
 import { IAM_ACTIONS, IAM_VERSION } from './iam/index.js';
@@ -136,17 +136,13 @@ export function createQueryHandler(deps: QueryHandlerDeps): (req: IncomingMessag
       send(res, rendered.status, rendered.body, requestId);
     } finally {
       deps.audit.record({
-        time: new Date().toISOString(),
+        ...exchangeAuditFields(req, res, started),
         requestId,
         api: action,
         bucket: undefined,
         object: undefined,
-        statusCode: res.statusCode,
         errorCode,
         accessKey: principal?.accessKeyId,
-        remoteHost: req.socket.remoteAddress,
-        userAgent: req.headers['user-agent'],
-        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       });
     }
   };

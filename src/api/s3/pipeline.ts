@@ -22,7 +22,7 @@ import { AppError, isAppError, newRequestId, type Clock } from '../../core/index
 import type { AuthorizationCheck, AuthorizationRequest, Authorizer, RequestFacts } from '../../iam/authorizer/index.js';
 import type { CredentialStore, Principal, StoredCredential } from '../../iam/credentials/index.js';
 import type { AuditSink, Logger } from '../../observability/index.js';
-import { authenticate, authenticatePostPolicy, type Authentication, type PostPolicyCredentials } from '../common/index.js';
+import { authenticate, authenticatePostPolicy, exchangeAuditFields, type Authentication, type PostPolicyCredentials } from '../common/index.js';
 import { resolveAddress, type Address } from './addressing.js';
 import { assertExpectedBucketOwner } from './expected-owner.js';
 import { actualRequestCors } from './cors-headers.js';
@@ -149,17 +149,13 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
       errorCode = writeError(req, res, error, address?.rawPath ?? '/', requestId, deps.logger, operation, cors);
     } finally {
       deps.audit.record({
-        time: new Date().toISOString(),
+        ...exchangeAuditFields(req, res, started),
         requestId,
         api: operation,
         bucket: address?.bucket,
         object: formKey ?? address?.key,
-        statusCode: res.statusCode,
         errorCode,
         accessKey: principal?.accessKeyId,
-        remoteHost: req.socket.remoteAddress,
-        userAgent: req.headers['user-agent'],
-        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       });
     }
   };

@@ -3,10 +3,9 @@
  * delete. MinIO has no CreateGroup/DeleteGroup actions: creating a group and adding members is
  * admin:AddUserToGroup, deleting it and removing members is admin:RemoveUserFromGroup.
  */
-import { AppError } from '../../../core/index.js';
 import { groupArn } from '../caller.js';
 import type { AdminEndpoint } from '../endpoint.js';
-import { noBody, objectBody, optStr, queryBool, queryInt, queryParams, str, strList } from '../input.js';
+import { listOptions, noBody, objectBody, optStr, queryBool, queryParams, statusBody, str, strList } from '../input.js';
 import { groupView, pageView } from '../views.js';
 
 const ALL_GROUPS = groupArn('*');
@@ -39,11 +38,10 @@ const listGroups: AdminEndpoint = {
   path: '/groups',
   plan({ body, query }, { identity }) {
     noBody(body);
-    const q = queryParams(query, ['pathPrefix', 'marker', 'maxItems']);
-    const maxItems = queryInt(q.maxItems, 'maxItems', 1, 1000);
+    const options = listOptions(queryParams(query, ['pathPrefix', 'marker', 'maxItems']));
     return {
       checks: [{ action: 'admin:ListGroups', resource: ALL_GROUPS }],
-      run: async () => ({ status: 200, body: pageView(await identity.listGroups({ pathPrefix: q.pathPrefix, marker: q.marker, maxItems }), groupView) }),
+      run: async () => ({ status: 200, body: pageView(await identity.listGroups(options), groupView) }),
     };
   },
 };
@@ -106,8 +104,7 @@ const setGroupStatus: AdminEndpoint = {
   path: '/groups/{name}/status',
   plan({ body, query, params }, { identity }) {
     queryParams(query, []);
-    const status = str(objectBody(body, ['status'], ['status']), 'status', 16);
-    if (status !== 'enabled' && status !== 'disabled') throw new AppError('InvalidInput', { message: 'The field status must be "enabled" or "disabled".' });
+    const status = statusBody(body);
     const name = params.name as string;
     return {
       checks: [{ action: status === 'enabled' ? 'admin:EnableGroup' : 'admin:DisableGroup', resource: groupArn(name) }],

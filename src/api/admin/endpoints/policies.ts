@@ -9,7 +9,7 @@ import type { PolicyTarget } from '../../../services/index.js';
 import type { AuthorizationCheck } from '../../../iam/authorizer/index.js';
 import { groupArn, policyArn, roleArn, userArn } from '../caller.js';
 import type { AdminEndpoint } from '../endpoint.js';
-import { noBody, objectBody, optStr, policyText, queryBool, queryInt, queryParams, str, type Fields } from '../input.js';
+import { listOptions, noBody, objectBody, optStr, policyText, queryBool, queryParams, str, type Fields } from '../input.js';
 import { pageView, policyView } from '../views.js';
 
 const ALL_POLICIES = policyArn('*');
@@ -52,11 +52,11 @@ const listPolicies: AdminEndpoint = {
     const scope = SCOPES.find((s) => s === q.scope);
     if (q.scope !== undefined && scope === undefined) throw new AppError('InvalidInput', { message: 'The query parameter scope must be All, BuiltIn or Local.' });
     const onlyAttached = queryBool(q.onlyAttached, 'onlyAttached');
-    const maxItems = queryInt(q.maxItems, 'maxItems', 1, 1000);
+    const options = listOptions(q);
     return {
       checks: [{ action: 'admin:ListUserPolicies', resource: ALL_POLICIES }],
       run: async () => {
-        const page = await identity.listPolicies({ scope, onlyAttached, pathPrefix: q.pathPrefix, marker: q.marker, maxItems });
+        const page = await identity.listPolicies({ ...options, scope, onlyAttached });
         return { status: 200, body: pageView(page, policyView) };
       },
     };

@@ -4,7 +4,7 @@
  */
 import type { AdminEndpoint } from '../endpoint.js';
 import { roleArn } from '../caller.js';
-import { noBody, objectBody, optInt, optStr, optStringMap, policyText, queryInt, queryParams, str } from '../input.js';
+import { listOptions, noBody, objectBody, optInt, optStr, optStringMap, policyText, queryParams, str } from '../input.js';
 import { pageView, roleView } from '../views.js';
 import { attachmentChecks } from './policies.js';
 
@@ -44,11 +44,10 @@ const listRoles: AdminEndpoint = {
   path: '/roles',
   plan({ body, query }, { identity }) {
     noBody(body);
-    const q = queryParams(query, ['pathPrefix', 'marker', 'maxItems']);
-    const maxItems = queryInt(q.maxItems, 'maxItems', 1, 1000);
+    const options = listOptions(queryParams(query, ['pathPrefix', 'marker', 'maxItems']));
     return {
       checks: [{ action: 'iam:ListRoles', resource: roleArn('*') }],
-      run: async () => ({ status: 200, body: pageView(await identity.listRoles({ pathPrefix: q.pathPrefix, marker: q.marker, maxItems }), roleView) }),
+      run: async () => ({ status: 200, body: pageView(await identity.listRoles(options), roleView) }),
     };
   },
 };

@@ -3,7 +3,7 @@ import { AppError, isAppError, Secret } from '../../../core/index.js';
 import type { IdentityService } from '../../../services/index.js';
 import { ALL_USERS, denied, isDerived, selfServiceMode, userArn } from '../caller.js';
 import type { AdminEndpoint } from '../endpoint.js';
-import { noBody, objectBody, optStr, optStringMap, queryInt, queryParams, str } from '../input.js';
+import { listOptions, noBody, objectBody, optStr, optStringMap, queryParams, statusBody, str } from '../input.js';
 import { pageView, userView } from '../views.js';
 
 const createUser: AdminEndpoint = {
@@ -39,11 +39,10 @@ const listUsers: AdminEndpoint = {
   path: '/users',
   plan({ body, query }, { identity }) {
     noBody(body);
-    const q = queryParams(query, ['pathPrefix', 'marker', 'maxItems']);
-    const maxItems = queryInt(q.maxItems, 'maxItems', 1, 1000);
+    const options = listOptions(queryParams(query, ['pathPrefix', 'marker', 'maxItems']));
     return {
       checks: [{ action: 'admin:ListUsers', resource: ALL_USERS }],
-      run: async () => ({ status: 200, body: pageView(await identity.listUsers({ pathPrefix: q.pathPrefix, marker: q.marker, maxItems }), userView) }),
+      run: async () => ({ status: 200, body: pageView(await identity.listUsers(options), userView) }),
     };
   },
 };
@@ -69,8 +68,7 @@ const setUserStatus: AdminEndpoint = {
   path: '/users/{name}/status',
   plan({ body, query, params }, { identity }) {
     queryParams(query, []);
-    const status = str(objectBody(body, ['status'], ['status']), 'status', 16);
-    if (status !== 'enabled' && status !== 'disabled') throw new AppError('InvalidInput', { message: 'The field status must be "enabled" or "disabled".' });
+    const status = statusBody(body);
     const name = params.name as string;
     return {
       checks: [{ action: status === 'enabled' ? 'admin:EnableUser' : 'admin:DisableUser', resource: userArn(name) }],

@@ -26,6 +26,10 @@
  * no expiry) and serve. A worker stops gracefully on SIGTERM/SIGINT and also when the primary
  * is gone (IPC disconnect), so no orphan process keeps serving a port nobody supervises.
  * Connections are distributed by the primary (round-robin scheduling, the default off Windows).
+ * Known limit of that scheduling (Node's, measured here): a connection the primary is handing
+ * to a worker at the instant that worker is killed is neither served nor closed, so that one
+ * client waits for its own timeout and retries. SCHED_NONE has no such window but piles the
+ * connections of a small client pool onto one worker (4 of 4 measured), which costs more.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { mkdir } from 'node:fs/promises';

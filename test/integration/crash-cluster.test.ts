@@ -20,8 +20,20 @@ import { ROOT_ACCESS_KEY, ROOT_SECRET_KEY } from '../helpers/server.js';
 const BIN = fileURLToPath(new URL('../../bin/coffer.mjs', import.meta.url));
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
+/**
+ * Request timeouts are required, not cosmetic: a connection the primary was handing to a worker
+ * when that worker was killed is never answered nor closed (node:cluster round-robin), and
+ * without a timeout the writer waiting on it would wait forever.
+ */
 function clientFor(endpoint: string): S3Client {
-  return new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: ROOT_ACCESS_KEY, secretAccessKey: ROOT_SECRET_KEY } });
+  return new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
+    credentials: { accessKeyId: ROOT_ACCESS_KEY, secretAccessKey: ROOT_SECRET_KEY },
+  });
 }
 
 interface Cluster {

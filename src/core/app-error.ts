@@ -46,6 +46,13 @@ export const APP_ERROR_CODES = [
   'IncorrectNumberOfFilesInPostRequest',
   'CORSForbidden',
   'NoSuchCORSConfiguration',
+  // Object Lock
+  'InvalidBucketState',
+  'ObjectLockConfigurationNotFoundError',
+  'NoSuchObjectLockConfiguration',
+  'InvalidRetentionPeriod',
+  /** A locked version (retention or legal hold) refused a delete, overwrite or weaker retention. */
+  'ObjectLocked',
   // authentication and authorization
   'AccessDenied',
   'InvalidAccessKeyId',

@@ -23,13 +23,38 @@ export interface BucketRecord {
   region: string;
   createdAt: Date;
   versioning: VersioningState;
+  /** Object Lock is on for good (versioning then stays Enabled); set at creation or by PutObjectLockConfiguration. */
   objectLockEnabled: boolean;
+  /** PutObjectLockConfiguration's default retention rule; absent when the bucket has none. */
+  objectLockDefault?: DefaultRetentionRule | undefined;
   /** PutBucketTagging's tag set, sorted by key; absent when the bucket has none. */
   tags?: StoredTag[];
   /** PutBucketCors rules; undefined when the bucket has no CORS configuration. */
   cors?: BucketCorsRule[] | undefined;
   /** PutBucketPolicy's document exactly as accepted (validated JSON text); absent when none. */
   policy?: string | undefined;
+}
+
+/** Object Lock modes (S3). */
+export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+/** A bucket's default retention: exactly one of days (1..36500) and years (1..100). */
+export interface DefaultRetentionRule {
+  mode: ObjectLockMode;
+  days?: number | undefined;
+  years?: number | undefined;
+}
+
+/** One version's retention: it may not be deleted (nor its retention weakened) before retainUntil. */
+export interface ObjectRetention {
+  mode: ObjectLockMode;
+  retainUntil: Date;
+}
+
+/** Lock settings a write asks for (headers of PutObject / CopyObject / CreateMultipartUpload). */
+export interface ObjectLockRequest {
+  retention?: ObjectRetention | undefined;
+  legalHold?: 'ON' | 'OFF' | undefined;
 }
 
 /** One object or bucket tag. */
@@ -97,6 +122,10 @@ export interface ObjectVersionRecord {
   storageClass: string;
   /** The version's tag set (≤ 10, sorted by key); absent when it has none. */
   tags?: StoredTag[];
+  /** Object Lock retention; absent when the version never had one (or it was removed). */
+  retention?: ObjectRetention | undefined;
+  /** Object Lock legal hold; absent when never set. 'ON' blocks deletion regardless of retention. */
+  legalHold?: 'ON' | 'OFF' | undefined;
 }
 
 export interface ListObjectsQuery {
@@ -179,6 +208,11 @@ export interface PutVersionOptions {
 export interface DeleteVersionOptions {
   /** Conditional delete (If-Match): the key's current, non-delete-marker version has this ETag. */
   expect?: { latestEtag?: string };
+  /**
+   * The caller sent x-amz-bypass-governance-retention: true AND holds s3:BypassGovernanceRetention:
+   * an active GOVERNANCE retention does not stop this delete. Never lifts COMPLIANCE or a legal hold.
+   */
+  bypassGovernance?: boolean;
 }
 
 export interface MetadataStore {
@@ -248,7 +282,8 @@ export interface BlobStore {
   }): Promise<{ removedBlobs: number; removedTemps: number }>;
 }
 
-export type StorageErrorCode = 'AlreadyExists' | 'NotFound' | 'NotEmpty' | 'Corrupt' | 'NoSpace' | 'Unavailable' | 'PreconditionFailed';
+/** 'Locked': the store refused to drop or replace a version under retention or legal hold. */
+export type StorageErrorCode = 'AlreadyExists' | 'NotFound' | 'NotEmpty' | 'Corrupt' | 'NoSpace' | 'Unavailable' | 'PreconditionFailed' | 'Locked';
 
 export class StorageError extends Error {
   readonly code: StorageErrorCode;
@@ -275,6 +310,8 @@ export interface MultipartUploadRecord {
   initiator: { id: string; displayName: string };
   /** x-amz-tagging given at creation; the completed object carries it. Absent: no tags. */
   tags?: StoredTag[] | undefined;
+  /** Lock headers given at creation; the completed object carries them (else the bucket default). */
+  lock?: ObjectLockRequest | undefined;
 }
 
 /** One uploaded part: its own durable blob. */

@@ -45,6 +45,12 @@ export const APP_TO_S3: Record<AppErrorCode, S3ErrorCode> = {
   IncorrectNumberOfFilesInPostRequest: 'IncorrectNumberOfFilesInPostRequest',
   CORSForbidden: 'AccessForbidden',
   NoSuchCORSConfiguration: 'NoSuchCORSConfiguration',
+  InvalidBucketState: 'InvalidBucketState',
+  ObjectLockConfigurationNotFoundError: 'ObjectLockConfigurationNotFoundError',
+  NoSuchObjectLockConfiguration: 'NoSuchObjectLockConfiguration',
+  InvalidRetentionPeriod: 'InvalidRetentionPeriod',
+  // AWS answers a refused delete or retention change of a locked version 403, not MinIO's 400.
+  ObjectLocked: 'AccessDenied',
   AccessDenied: 'AccessDenied',
   InvalidAccessKeyId: 'InvalidAccessKeyId',
   SignatureDoesNotMatch: 'SignatureDoesNotMatch',

@@ -48,7 +48,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const clock = options.clock ?? systemClock;
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const root = await resolveRootCredentials(config.dataDir, config.rootCredentials);
-  const store = options.storage?.store ?? (await openSqliteMetadataStore({ path: join(config.dataDir, 'metadata.sqlite') }));
+  const store = options.storage?.store ?? (await openSqliteMetadataStore({ path: join(config.dataDir, 'metadata.sqlite'), clock }));
   const blobs = options.storage?.blobs ?? (await createFsBlobStore({ root: config.dataDir }));
   const inFlight = new Set<string>();
   const sweeper = createOrphanSweeper({ store, blobs, inFlight, logger });

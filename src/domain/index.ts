@@ -13,3 +13,5 @@ export { assertValidVersionId, isValidVersionId, isVersioningStatus } from './ve
 export type { VersioningStatus } from './versioning.js';
 export { parseTaggingHeader, validateTagSet, MAX_BUCKET_TAGS, MAX_OBJECT_TAGS, MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH } from './tags.js';
 export type { Tag, TagTarget } from './tags.js';
+export { activeRetention, defaultRetainUntil, isClockBehind, judgeDelete, judgeRetentionChange } from './object-lock.js';
+export type { LockedVersion, LockMode, LockReason, LockRetention, LockTime, LockVerdict } from './object-lock.js';

@@ -215,6 +215,21 @@ export interface DeleteVersionOptions {
   bypassGovernance?: boolean;
 }
 
+/** A change of one version's Object Lock state (updateObjectLock); absent fields stay as they are. */
+export interface ObjectLockChange {
+  /** The new retention; null removes it. */
+  retention?: ObjectRetention | null;
+  legalHold?: 'ON' | 'OFF';
+}
+
+/** Options of updateObjectLock, checked inside its one transaction. */
+export interface ObjectLockChangeOptions {
+  /** As DeleteVersionOptions.bypassGovernance: may weaken an active GOVERNANCE retention, never COMPLIANCE. */
+  bypassGovernance: boolean;
+  /** Pins the change to the version the caller read (a 'null' version replaced meanwhile keeps its id). */
+  expect?: { etag: string; lastModified: Date };
+}
+
 export interface MetadataStore {
   createBucket(bucket: BucketRecord): Promise<void>;
   getBucket(name: string): Promise<BucketRecord | undefined>;
@@ -231,13 +246,26 @@ export interface MetadataStore {
    */
   updateObjectMetadata(record: ObjectVersionRecord): Promise<void>;
   /**
+   * Object Lock: changes one version's retention and/or legal hold, re-checking the lock rules
+   * inside the write transaction (Locked when an active retention would be weakened without the
+   * right to). NotFound when the version (pinned by `expect`) is gone or is a delete marker.
+   * Returns the updated record. updateObjectMetadata never changes lock state; only this does.
+   */
+  updateObjectLock(bucket: string, key: string, versionId: string, change: ObjectLockChange, options: ObjectLockChangeOptions): Promise<ObjectVersionRecord>;
+  /** The latest lastModified any version write carried (undefined before the first): a clock behind it moved backwards. */
+  clockHighWater(): Promise<Date | undefined>;
+  /**
    * Atomically: demote the key's current latest version, remove the existing 'null' version
    * when the new record's versionId is 'null', insert the record as latest.
    */
   putObjectVersion(record: ObjectVersionRecord, options?: PutVersionOptions): Promise<PutVersionResult>;
   /** The given version, or the latest one (delete marker included) when versionId is undefined. */
   getObjectVersion(bucket: string, key: string, versionId?: string): Promise<ObjectVersionRecord | undefined>;
-  /** Removes one version; promotes the next newest to latest. Returns what was removed. */
+  /**
+   * Removes one version; promotes the next newest to latest. Returns what was removed.
+   * Locked when the version is under legal hold or active retention (GOVERNANCE: unless
+   * options.bypassGovernance); putObjectVersion likewise refuses to replace a locked 'null' version.
+   */
   deleteObjectVersion(bucket: string, key: string, versionId: string, options?: DeleteVersionOptions): Promise<ObjectVersionRecord | undefined>;
   listObjects(query: ListObjectsQuery): Promise<ListObjectsPage>;
   /** Every version and delete marker, for ListObjectVersions; seeks past common prefixes. */

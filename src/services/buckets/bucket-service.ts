@@ -1,9 +1,10 @@
-/** Bucket use cases: create, look up, list, delete; versioning, CORS, tags and bucket policies. Storage conditions become AppErrors here. */
+/** Bucket use cases: create, look up, list, delete; versioning, Object Lock configuration, CORS, tags and bucket policies. Storage conditions become AppErrors here. */
 import { AppError, type Clock } from '../../core/index.js';
 import { assertBucketNameNotReserved, assertValidBucketName, type VersioningStatus } from '../../domain/index.js';
 import { parsePolicy, PolicyError, type ParsedPolicy } from '../../iam/policy/index.js';
-import { RECORD_FORMAT_VERSION, StorageError, type BucketCorsRule, type BucketRecord, type MetadataStore, type StoredTag } from '../../storage/ports.js';
+import { RECORD_FORMAT_VERSION, StorageError, type BucketCorsRule, type BucketRecord, type DefaultRetentionRule, type MetadataStore, type StoredTag } from '../../storage/ports.js';
 import { isPublicPolicy, parsedBucketPolicy } from './bucket-policy.js';
+import { assertVersioningChangeAllowed, lockConfigurationOf, withLockConfiguration } from './object-lock-configuration.js';
 
 export interface BucketPageQuery {
   prefix: string;
@@ -30,7 +31,8 @@ export class BucketService {
     this.region = deps.region;
   }
 
-  async createBucket(input: { name: string; owner: string }): Promise<BucketRecord> {
+  /** CreateBucket; objectLockEnabled (x-amz-bucket-object-lock-enabled: true) also enables versioning for good. */
+  async createBucket(input: { name: string; owner: string; objectLockEnabled?: boolean }): Promise<BucketRecord> {
     assertValidBucketName(input.name);
     assertBucketNameNotReserved(input.name);
     const record: BucketRecord = {
@@ -39,8 +41,8 @@ export class BucketService {
       owner: input.owner,
       region: this.region,
       createdAt: this.#clock.now(),
-      versioning: 'Unversioned',
-      objectLockEnabled: false,
+      versioning: input.objectLockEnabled === true ? 'Enabled' : 'Unversioned',
+      objectLockEnabled: input.objectLockEnabled === true,
     };
     try {
       await this.#store.createBucket(record);
@@ -71,6 +73,7 @@ export class BucketService {
   async setVersioning(name: string, status: VersioningStatus): Promise<BucketRecord> {
     const bucket = await this.getBucket(name);
     if (bucket.versioning === status) return bucket;
+    assertVersioningChangeAllowed(bucket, status);
     const updated: BucketRecord = { ...bucket, versioning: status };
     try {
       await this.#store.updateBucket(updated);
@@ -79,6 +82,20 @@ export class BucketService {
       throw error;
     }
     return updated;
+  }
+
+  /**
+   * PutObjectLockConfiguration (rule already validated): turns Object Lock on for good — on a
+   * bucket without it only while versioning is Enabled, else InvalidBucketState — and sets the
+   * default retention; no rule removes the default (the lock stays on).
+   */
+  async putObjectLockConfiguration(name: string, rule: DefaultRetentionRule | undefined): Promise<void> {
+    await this.#update(withLockConfiguration(await this.getBucket(name), rule));
+  }
+
+  /** GetObjectLockConfiguration: ObjectLockConfigurationNotFoundError when the bucket has no lock. */
+  async getObjectLockConfiguration(name: string): Promise<{ rule: DefaultRetentionRule | undefined }> {
+    return lockConfigurationOf(await this.getBucket(name));
   }
 
   /** PutBucketCors (rules already validated) and DeleteBucketCors (undefined). */

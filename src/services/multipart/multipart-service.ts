@@ -21,7 +21,7 @@ import {
   type PutVersionOptions,
   type UploadPartRecord,
 } from '../../storage/ports.js';
-import { BodyTap, evaluateExpectation } from '../objects/index.js';
+import { BodyTap, evaluateExpectation, lockForWrite, mapLocked } from '../objects/index.js';
 import type { ChecksumKit } from './checksum-kit.js';
 import { assertPartOrder, combinedCrc32, MAX_OBJECT_BYTES, MAX_PART_BYTES, multipartEtag, objectChecksum, selectParts, type CompletePartInput } from './complete.js';
 import { isPlausibleUploadId, newUploadId } from './upload-id.js';
@@ -35,7 +35,8 @@ export interface MultipartServiceDeps {
   checksums: ChecksumKit;
 }
 
-export type CreateUploadInput = Pick<MultipartUploadRecord, 'bucket' | 'key' | 'contentHeaders' | 'userMetadata' | 'storageClass' | 'checksum' | 'initiator' | 'tags'>;
+/** `lock`: Object Lock headers, refused on a bucket without Object Lock; kept with the upload for completion. */
+export type CreateUploadInput = Pick<MultipartUploadRecord, 'bucket' | 'key' | 'contentHeaders' | 'userMetadata' | 'storageClass' | 'checksum' | 'initiator' | 'tags' | 'lock'>;
 
 export interface PartBodyInput {
   upload: MultipartUploadRecord;
@@ -87,7 +88,15 @@ export class MultipartService {
     assertValidObjectKey(input.key);
     assertUserMetadataSize(input.userMetadata);
     const now = this.#clock.now();
-    const upload: MultipartUploadRecord = { formatVersion: RECORD_FORMAT_VERSION, ...input, uploadId: newUploadId(now), initiated: now };
+    if (input.lock) {
+      const bucket = await this.#store.getBucket(input.bucket);
+      if (!bucket) throw new AppError('NoSuchBucket');
+      // Also judges a requested retention date against now (it must be in the future).
+      lockForWrite(bucket, input.lock, now);
+    }
+    const { lock, ...rest } = input;
+    const hasLock = lock !== undefined && (lock.retention !== undefined || lock.legalHold !== undefined);
+    const upload: MultipartUploadRecord = { formatVersion: RECORD_FORMAT_VERSION, ...rest, ...(hasLock ? { lock } : {}), uploadId: newUploadId(now), initiated: now };
     try {
       await this.#store.uploads.createUpload(upload);
     } catch (error) {
@@ -213,6 +222,7 @@ export class MultipartService {
     if (expect) evaluateExpectation(await this.#store.getObjectVersion(input.bucket, input.key), expect);
     const bucket = await this.#store.getBucket(input.bucket);
     if (!bucket) throw new AppError('NoSuchBucket');
+    const now = this.#clock.now();
     const record: ObjectVersionRecord = {
       formatVersion: RECORD_FORMAT_VERSION,
       bucket: input.bucket,
@@ -222,7 +232,7 @@ export class MultipartService {
       isDeleteMarker: false,
       size,
       etag: multipartEtag(parts),
-      lastModified: this.#clock.now(),
+      lastModified: now,
       contentHeaders: upload.contentHeaders,
       userMetadata: upload.userMetadata,
       checksum,
@@ -234,13 +244,17 @@ export class MultipartService {
         : {}),
       storageClass: upload.storageClass,
       ...(upload.tags && upload.tags.length > 0 ? { tags: upload.tags } : {}),
+      // The upload's lock headers, else the bucket default as it is at completion.
+      ...lockForWrite(bucket, upload.lock, now, false),
     };
     let result;
     try {
-      result = await this.#store.putObjectVersion(record, {
-        ...input.putOptions,
-        completesUpload: { uploadId: input.uploadId, parts: parts.map((p) => ({ partNumber: p.partNumber, blobId: p.blobId, etag: p.etag })) },
-      });
+      result = await mapLocked(record, () =>
+        this.#store.putObjectVersion(record, {
+          ...input.putOptions,
+          completesUpload: { uploadId: input.uploadId, parts: parts.map((p) => ({ partNumber: p.partNumber, blobId: p.blobId, etag: p.etag })) },
+        }),
+      );
     } catch (error) {
       if (error instanceof StorageError && error.code === 'NotFound') {
         // The upload was completed or aborted meanwhile, or a part was uploaded again.

@@ -20,12 +20,15 @@ import {
   type MetadataStore,
   type ObjectChecksum,
   type ObjectData,
+  type ObjectLockRequest,
+  type ObjectRetention,
   type ObjectVersionRecord,
   type StoredTag,
 } from '../../storage/ports.js';
 import { BodyTap, collectBody } from './body-tap.js';
 import { blobIdsOf, openParts } from './part-data.js';
 import { deleteMarkerRecord, type DeleteOutcome } from './versioning.js';
+import { assertDeletable, assertLockAllowed, changeLock, lockForWrite, mapLocked, missingLockConfiguration } from './object-lock.js';
 import { evaluateDeleteConditions, evaluateExpectation, withExpectation, type DeleteConditions, type WriteExpectation } from './conditions.js';
 
 export const MAX_PUT_OBJECT_BYTES = 5 * 1024 ** 3;
@@ -49,6 +52,15 @@ export interface PutObjectInput {
   tags?: StoredTag[];
   /** If-None-Match: * / If-Match: checked before the body is read and again at the commit. */
   expect?: WriteExpectation;
+  /** Object Lock headers (validated shape); refused on a bucket without Object Lock. Without a
+   * retention the bucket default applies at commit time. */
+  lock?: ObjectLockRequest;
+}
+
+/** Options of DeleteObject / DeleteObjects entries. */
+export interface DeleteObjectOptions {
+  /** x-amz-bypass-governance-retention: true AND s3:BypassGovernanceRetention (computed by the API). */
+  bypassGovernance?: boolean;
 }
 
 export interface ObjectServiceDeps {
@@ -79,10 +91,14 @@ export class ObjectService {
       throw new AppError('EntityTooLarge', { message: 'Your proposed upload exceeds the maximum allowed size', fields: { MaxSizeAllowed: String(MAX_PUT_OBJECT_BYTES) } });
     }
     if (input.expect) evaluateExpectation(await this.#store.getObjectVersion(input.bucket, input.key), input.expect);
+    if (input.lock) assertLockAllowed(await this.#bucket(input.bucket), input.lock);
     const { data, blobId, digest } = await this.#storeBody(input);
     try {
-      // The versioning state is read once the body is stored, as close to the commit as possible.
-      const versioning = (await this.#bucket(input.bucket)).versioning;
+      // The versioning state and lock default are read once the body is stored, as close to the commit as possible.
+      const bucket = await this.#bucket(input.bucket);
+      const versioning = bucket.versioning;
+      const now = this.#clock.now();
+      const lock = lockForWrite(bucket, input.lock, now);
       const record: ObjectVersionRecord = {
         formatVersion: RECORD_FORMAT_VERSION,
         bucket: input.bucket,
@@ -92,7 +108,7 @@ export class ObjectService {
         isDeleteMarker: false,
         size: digest.size,
         etag: `"${digest.md5Hex}"`,
-        lastModified: this.#clock.now(),
+        lastModified: now,
         contentHeaders: input.contentHeaders,
         userMetadata: input.userMetadata,
         checksum: digest.checksum,
@@ -101,9 +117,10 @@ export class ObjectService {
         partSizes: undefined,
         storageClass: input.storageClass,
         ...(input.tags && input.tags.length > 0 ? { tags: input.tags } : {}),
+        ...lock,
       };
       const { removed } = await withExpectation(this.#store, input, input.expect, () =>
-        this.#store.putObjectVersion(record, input.expect ? { expect: input.expect } : undefined),
+        mapLocked(record, () => this.#store.putObjectVersion(record, input.expect ? { expect: input.expect } : undefined)),
       );
       await this.#removeData(removed);
       return record;
@@ -195,23 +212,36 @@ export class ObjectService {
    * Without: Unversioned removes the null version; Enabled adds a delete marker with a new id;
    * Suspended replaces the null version with a null delete marker.
    */
-  async deleteObject(bucket: string, key: string, versionId?: string, expect?: { latestEtag?: string }): Promise<DeleteOutcome> {
+  async deleteObject(
+    bucket: string,
+    key: string,
+    versionId?: string,
+    expect?: { latestEtag?: string },
+    deleteOptions?: DeleteObjectOptions,
+  ): Promise<DeleteOutcome> {
     assertValidObjectKey(key);
-    const options = expect ? { expect } : undefined;
+    const bypassGovernance = deleteOptions?.bypassGovernance === true;
+    const options = { ...(expect ? { expect } : {}), bypassGovernance };
+    const removeVersion = async (id: string) => {
+      // The service's own check names the reason; the store checks again inside its transaction.
+      const existing = await this.#store.getObjectVersion(bucket, key, id);
+      if (existing) await assertDeletable({ store: this.#store, clock: this.#clock }, existing, bypassGovernance);
+      return mapLocked({ bucket, key, versionId: id }, () => this.#store.deleteObjectVersion(bucket, key, id, options));
+    };
     if (versionId !== undefined) {
       assertValidVersionId(versionId);
-      const removed = await this.#store.deleteObjectVersion(bucket, key, versionId, options);
+      const removed = await removeVersion(versionId);
       if (removed) await this.#removeData([removed]);
       return { versionId, deleteMarker: removed?.isDeleteMarker ?? false };
     }
     const { versioning } = await this.#bucket(bucket);
     if (versioning === 'Unversioned') {
-      const removed = await this.#store.deleteObjectVersion(bucket, key, NULL_VERSION_ID, options);
+      const removed = await removeVersion(NULL_VERSION_ID);
       if (removed) await this.#removeData([removed]);
       return { versionId: undefined, deleteMarker: false };
     }
     const marker = deleteMarkerRecord(bucket, key, versionIdForWrite(versioning), this.#clock.now());
-    const { removed } = await this.#store.putObjectVersion(marker, options);
+    const { removed } = await mapLocked(marker, () => this.#store.putObjectVersion(marker, expect ? { expect } : undefined));
     await this.#removeData(removed);
     return { versionId: marker.versionId, deleteMarker: true };
   }
@@ -221,10 +251,35 @@ export class ObjectService {
    * evaluated on the current version (as S3 does, also when a version id is given), then the
    * delete is pinned to that version's ETag inside the store's transaction.
    */
-  async deleteObjectIf(bucket: string, key: string, versionId: string | undefined, conditions: DeleteConditions): Promise<DeleteOutcome> {
+  async deleteObjectIf(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    conditions: DeleteConditions,
+    options?: DeleteObjectOptions,
+  ): Promise<DeleteOutcome> {
     assertValidObjectKey(key);
     const expect = evaluateDeleteConditions(await this.#store.getObjectVersion(bucket, key), conditions);
-    return withExpectation(this.#store, { bucket, key }, expect, () => this.deleteObject(bucket, key, versionId, expect));
+    return withExpectation(this.#store, { bucket, key }, expect, () => this.deleteObject(bucket, key, versionId, expect, options));
+  }
+
+  /** PutObjectRetention (undefined removes the retention), judged by the Object Lock rules. */
+  async putObjectRetention(
+    record: ObjectVersionRecord,
+    retention: ObjectRetention | undefined,
+    options: { bypassGovernance: boolean; byVersionId: boolean },
+  ): Promise<ObjectVersionRecord> {
+    return changeLock({ store: this.#store, clock: this.#clock }, record, { retention: retention ?? null }, options);
+  }
+
+  /** PutObjectLegalHold: ON blocks deletion regardless of retention; OFF lifts it. */
+  async putObjectLegalHold(record: ObjectVersionRecord, status: 'ON' | 'OFF', byVersionId: boolean): Promise<ObjectVersionRecord> {
+    return changeLock({ store: this.#store, clock: this.#clock }, record, { legalHold: status }, { bypassGovernance: false, byVersionId });
+  }
+
+  /** InvalidRequest "Bucket is missing ObjectLockConfiguration" unless the bucket has Object Lock. */
+  async assertObjectLockBucket(bucket: string): Promise<void> {
+    if (!(await this.#bucket(bucket)).objectLockEnabled) throw missingLockConfiguration();
   }
 
   /** PutObjectTagging / DeleteObjectTagging: replaces one version's tag set (empty removes it). */

@@ -10,6 +10,9 @@ export interface MetadataStoreHarness {
   listingRowsRead?: () => number;
   /** Rewrites a stored record's format version, as a future writer would. */
   setStoredFormatVersion?: (target: { bucket: string; key?: string }, version: number) => Promise<void>;
+  /** Runs one raw SQL statement on a second connection, as an attacker with database access would;
+   * failures come back as the dialect's StorageError (Object Lock trigger checks). */
+  rawSql?: (statement: string) => Promise<void>;
   /** Closes whatever store is open and removes the storage. */
   dispose(): Promise<void>;
 }

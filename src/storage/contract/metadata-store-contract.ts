@@ -8,6 +8,7 @@ import { bucketCases } from './metadata-buckets.js';
 import { conditionCases } from './metadata-conditions.js';
 import { iamStoreCases } from './iam-store-cases.js';
 import { listingCases } from './metadata-listing.js';
+import { lockCases } from './metadata-lock.js';
 import { versionCases } from './metadata-versions.js';
 import { uploadCases } from './metadata-uploads.js';
 import { versionListingCases } from './metadata-version-listing.js';
@@ -22,5 +23,6 @@ export function runMetadataStoreContract(name: string, factory: MetadataStoreFac
     describe('version listing', () => versionListingCases(current));
     describe('conditional writes and tags', () => conditionCases(current));
     describe('IAM documents', () => iamStoreCases(current));
+    describe('Object Lock', () => lockCases(current));
   });
 }

@@ -9,10 +9,12 @@ import {
   StorageError,
   type BucketCorsRule,
   type BucketRecord,
+  type DefaultRetentionRule,
   type ObjectChecksum,
   type ObjectData,
   type ObjectDataLocation,
   type ObjectVersionRecord,
+  type ObjectRetention,
   type ObjectVersionSummary,
   type StoredTag,
   type VersioningState,
@@ -32,6 +34,8 @@ interface StoredBucketV1 {
   tags?: Array<[string, string]>;
   /** Added within format 1 as an optional field: the bucket policy text as accepted. */
   policy?: string;
+  /** Added within format 1 as an optional field: PutObjectLockConfiguration's default rule. */
+  objectLockDefault?: DefaultRetentionRule;
 }
 
 interface StoredObjectV1 {
@@ -52,6 +56,10 @@ interface StoredObjectV1 {
   storageClass: string;
   /** Added within format 1 as an optional field (records written before it have no tags): [key, value] pairs sorted by key. */
   tags?: Array<[string, string]>;
+  /** Added within format 1 as an optional field: Object Lock retention (mirrored in lock_mode / retain_until_ms). */
+  retention?: { mode: ObjectRetention['mode']; retainUntil: string };
+  /** Added within format 1 as an optional field: Object Lock legal hold (mirrored in legal_hold). */
+  legalHold?: 'ON' | 'OFF';
 }
 
 export interface EncodedObject {
@@ -62,6 +70,19 @@ export interface EncodedObject {
   record: string;
   inline_data: Buffer | null;
   blob_id: string | null;
+  /** The record's lock state, mirrored in columns that triggers and checks read without JSON. */
+  lock_mode: string | null;
+  retain_until_ms: number | null;
+  legal_hold: number;
+}
+
+/** The lock columns of a record (see ObjectsTable). */
+export function lockColumns(record: Pick<ObjectVersionRecord, 'retention' | 'legalHold'>): Pick<EncodedObject, 'lock_mode' | 'retain_until_ms' | 'legal_hold'> {
+  return {
+    lock_mode: record.retention?.mode ?? null,
+    retain_until_ms: record.retention ? record.retention.retainUntil.getTime() : null,
+    legal_hold: record.legalHold === 'ON' ? 1 : 0,
+  };
 }
 
 export function encodeBucket(bucket: BucketRecord): { name: string; record: string; created_at: string } {
@@ -76,6 +97,7 @@ export function encodeBucket(bucket: BucketRecord): { name: string; record: stri
     ...(bucket.cors ? { cors: bucket.cors } : {}),
     ...(bucket.tags ? { tags: encodeTags(bucket.tags) } : {}),
     ...(bucket.policy !== undefined ? { policy: bucket.policy } : {}),
+    ...(bucket.objectLockDefault ? { objectLockDefault: encodeRule(bucket.objectLockDefault) } : {}),
   };
   return { name: bucket.name, record: JSON.stringify(stored), created_at: createdAt };
 }
@@ -93,7 +115,22 @@ export function decodeBucket(name: string, json: string): BucketRecord {
     ...(stored.cors ? { cors: stored.cors } : {}),
     ...(stored.tags ? { tags: decodeTags(stored.tags, name) } : {}),
     ...(typeof stored.policy === 'string' ? { policy: stored.policy } : {}),
+    ...(stored.objectLockDefault ? { objectLockDefault: decodeRule(stored.objectLockDefault, name) } : {}),
   };
+}
+
+function encodeRule(rule: DefaultRetentionRule): DefaultRetentionRule {
+  return { mode: rule.mode, ...(rule.days !== undefined ? { days: rule.days } : { years: rule.years }) };
+}
+
+function decodeRule(stored: DefaultRetentionRule, where: string): DefaultRetentionRule {
+  const count = stored.days ?? stored.years;
+  if (!isLockMode(stored.mode) || typeof count !== 'number' || !(count > 0)) throw new StorageError('Corrupt', `${where}: invalid default retention`);
+  return encodeRule(stored);
+}
+
+function isLockMode(mode: unknown): mode is ObjectRetention['mode'] {
+  return mode === 'GOVERNANCE' || mode === 'COMPLIANCE';
 }
 
 export function encodeObject(record: ObjectVersionRecord): EncodedObject {
@@ -112,6 +149,8 @@ export function encodeObject(record: ObjectVersionRecord): EncodedObject {
     ...(record.partChecksums ? { partChecksums: record.partChecksums } : {}),
     storageClass: record.storageClass,
     ...(record.tags ? { tags: encodeTags(record.tags) } : {}),
+    ...(record.retention ? { retention: { mode: record.retention.mode, retainUntil: record.retention.retainUntil.toISOString() } } : {}),
+    ...(record.legalHold ? { legalHold: record.legalHold } : {}),
   };
   return {
     bucket: record.bucket,
@@ -121,6 +160,7 @@ export function encodeObject(record: ObjectVersionRecord): EncodedObject {
     record: JSON.stringify(stored),
     inline_data: record.data.kind === 'inline' ? record.data.bytes : null,
     blob_id: record.data.kind === 'blob' ? record.data.blobId : null,
+    ...lockColumns(record),
   };
 }
 
@@ -156,6 +196,7 @@ function decodeObjectFields(row: ObjectSummaryRow) {
     ...(Array.isArray(stored.partChecksums) && stored.partChecksums.every((c) => typeof c === 'string') ? { partChecksums: stored.partChecksums } : {}),
     storageClass: stored.storageClass,
     ...(stored.tags ? { tags: decodeTags(stored.tags, where) } : {}),
+    ...decodeLock(stored, where),
   };
   return { fields, stored, where };
 }
@@ -174,6 +215,19 @@ function decodeLocation(stored: StoredObjectV1, row: ObjectSummaryRow, where: st
   if (kind === 'blob' && row.blob_id !== null) return { kind: 'blob', blobId: row.blob_id };
   if (kind === 'none') return { kind: 'none' };
   throw new StorageError('Corrupt', `${where}: data columns do not match data kind ${String(kind)}`);
+}
+
+function decodeLock(stored: StoredObjectV1, where: string): Pick<ObjectVersionRecord, 'retention' | 'legalHold'> {
+  const lock: Pick<ObjectVersionRecord, 'retention' | 'legalHold'> = {};
+  if (stored.retention !== undefined) {
+    if (!isLockMode(stored.retention.mode)) throw new StorageError('Corrupt', `${where}: invalid retention mode`);
+    lock.retention = { mode: stored.retention.mode, retainUntil: parseDate(stored.retention.retainUntil, where) };
+  }
+  if (stored.legalHold !== undefined) {
+    if (stored.legalHold !== 'ON' && stored.legalHold !== 'OFF') throw new StorageError('Corrupt', `${where}: invalid legal hold`);
+    lock.legalHold = stored.legalHold;
+  }
+  return lock;
 }
 
 function encodeTags(tags: readonly StoredTag[]): Array<[string, string]> {

@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { StorageError } from '../ports.js';
 import type { CofferSchema, SqlDialectProfile } from './schema.js';
 import { createIamTables } from './iam-schema.js';
+import { addObjectLock } from './lock-schema.js';
 import { createCompletedUploadsTable, createUploadTables } from './uploads-schema.js';
 
 export interface Migration {
@@ -67,6 +68,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // IAM: users, groups, policies, roles, access keys, STS sessions, links and the generation.
     version: 4,
     up: (db, profile) => createIamTables(db, profile),
+  },
+  {
+    // Object Lock: lock columns mirroring each record, the dialect's triggers, the clock high-water mark.
+    version: 5,
+    up: (db, profile) => addObjectLock(db, profile),
   },
 ];
 

@@ -66,7 +66,10 @@ export function buildQueries(db: Kysely<CofferSchema>) {
         .where('key', '=', param('key'))
         .where('is_latest', '=', LATEST),
     ),
-    insertObject: prepare<unknown, 'bucket' | 'key' | 'version_id' | 'seq' | 'is_delete_marker' | 'record' | 'inline_data' | 'blob_id'>(
+    insertObject: prepare<
+      unknown,
+      'bucket' | 'key' | 'version_id' | 'seq' | 'is_delete_marker' | 'record' | 'inline_data' | 'blob_id' | 'lock_mode' | 'retain_until_ms' | 'legal_hold'
+    >(
       db.insertInto('objects').values({
         bucket: param('bucket'),
         key: param('key'),
@@ -77,7 +80,35 @@ export function buildQueries(db: Kysely<CofferSchema>) {
         record: param('record'),
         inline_data: param<Buffer | null>('inline_data'),
         blob_id: param<string | null>('blob_id'),
+        lock_mode: param<string | null>('lock_mode'),
+        retain_until_ms: param<number | null>('retain_until_ms'),
+        legal_hold: param<number>('legal_hold'),
       }),
+    ),
+    /** Object Lock changes: the record and its mirrored lock columns together. */
+    updateObjectLock: prepare<unknown, 'bucket' | 'key' | 'version' | 'record' | 'lock_mode' | 'retain_until_ms' | 'legal_hold'>(
+      db
+        .updateTable('objects')
+        .set({
+          record: param('record'),
+          lock_mode: param<string | null>('lock_mode'),
+          retain_until_ms: param<number | null>('retain_until_ms'),
+          legal_hold: param<number>('legal_hold'),
+        })
+        .where('bucket', '=', param('bucket'))
+        .where('key', '=', param('key'))
+        .where('version_id', '=', param('version')),
+    ),
+    /** Raises the clock high-water mark to `ms` if it is lower. */
+    raiseHighWater: prepare<unknown, 'ms'>(
+      db
+        .updateTable('store_counters')
+        .set({ value: param<number>('ms') })
+        .where('name', '=', sql.lit('clock_high_water_ms'))
+        .where('value', '<', param<number>('ms')),
+    ),
+    highWater: prepare<{ value: number }, never>(
+      db.selectFrom('store_counters').select('value').where('name', '=', sql.lit('clock_high_water_ms')),
     ),
     deleteVersion: prepare<unknown, 'bucket' | 'key' | 'version'>(
       db

@@ -31,9 +31,15 @@ export interface ObjectsTable {
   record: string;
   inline_data: Buffer | null;
   blob_id: string | null;
+  /** Migration 5: the record's Object Lock state, mirrored so that checks and triggers need no JSON. */
+  lock_mode: string | null;
+  /** Retain-until as milliseconds since the epoch; null without retention. */
+  retain_until_ms: number | null;
+  /** 1 while a legal hold is ON. */
+  legal_hold: number;
 }
 
-/** Named counters (`object_seq`); a PostgreSQL dialect may replace it with a sequence. */
+/** Named counters (`object_seq`, `clock_high_water_ms`); a PostgreSQL dialect may replace it with a sequence. */
 export interface StoreCountersTable {
   name: string;
   value: number;
@@ -83,4 +89,12 @@ export interface SqlDialectProfile {
   readonly beginWriteSql: string;
   /** Maps a driver error to a StorageError (busy → Unavailable, disk full → NoSpace, …) or undefined. */
   toStorageError(error: unknown): StorageError | undefined;
+  /**
+   * Object Lock's last line (migration 5): statements creating triggers that refuse, by the
+   * database's own clock, to delete a row under legal hold or active COMPLIANCE retention and to
+   * weaken an active COMPLIANCE retention, even for raw SQL. Their abort must map to
+   * StorageError('Locked') in toStorageError. Empty when the dialect has none (then only the
+   * store's own checks hold).
+   */
+  readonly objectLockTriggers: readonly string[];
 }

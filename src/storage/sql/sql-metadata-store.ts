@@ -13,10 +13,13 @@ import {
   type MetadataStore,
   type ObjectVersionRecord,
   type DeleteVersionOptions,
+  type ObjectLockChange,
+  type ObjectLockChangeOptions,
   type PutVersionOptions,
   type PutVersionResult,
 } from '../ports.js';
-import { decodeBucket, decodeObject, decodeObjectSummary, encodeBucket, encodeObject } from './codec.js';
+import { decodeBucket, decodeObject, decodeObjectSummary, encodeBucket, encodeObject, lockColumns } from './codec.js';
+import { applyLockChange, assertLockChange, assertRemovable, type LockClock } from './lock-guard.js';
 import { checkLatest, isSameVersion } from './expectations.js';
 import { SqlIamStore } from './iam-store.js';
 import { collectListing, type KeyBound } from './listing.js';
@@ -39,6 +42,8 @@ export interface SqlMetadataStoreOptions {
   /** Starts a write transaction on the store's connection instead of running beginWriteSql
    * (SQLite: waits for another process's write lock without blocking the event loop). */
   beginWrite?: () => Promise<void>;
+  /** The clock Object Lock checks use (the app's clock; default the system clock). */
+  now?: () => Date;
 }
 
 const REFERENCE_BATCH = 500;
@@ -106,14 +111,44 @@ class SqlMetadataStore implements MetadataStore {
   }
 
   async updateObjectMetadata(record: ObjectVersionRecord): Promise<void> {
-    const encoded = encodeObject(record);
     const ids = { bucket: record.bucket, key: record.key, version: record.versionId };
     await this.write(async (trx) => {
       // A 'null' version replaced since `record` was read keeps its id: never graft old fields onto it.
       const row = (await this.#q.getVersion.execute(trx, ids)).rows[0];
-      if (!row || !isSameVersion(decodeObject(row), record)) throw new StorageError('NotFound', `version ${record.versionId} does not exist`);
-      await this.#q.updateObjectRecord.execute(trx, { ...ids, record: encoded.record });
+      const stored = row ? decodeObject(row) : undefined;
+      if (!stored || !isSameVersion(stored, record)) throw new StorageError('NotFound', `version ${record.versionId} does not exist`);
+      // Lock state is never changed here: it comes from the row, so a racing tags update cannot undo a retention.
+      const { retention: _r, legalHold: _h, ...rest } = record;
+      const kept = { ...rest, ...(stored.retention ? { retention: stored.retention } : {}), ...(stored.legalHold ? { legalHold: stored.legalHold } : {}) };
+      await this.#q.updateObjectRecord.execute(trx, { ...ids, record: encodeObject(kept).record });
     });
+  }
+
+  async updateObjectLock(bucket: string, key: string, versionId: string, change: ObjectLockChange, options: ObjectLockChangeOptions): Promise<ObjectVersionRecord> {
+    const ids = { bucket, key, version: versionId };
+    return this.write(async (trx) => {
+      const row = (await this.#q.getVersion.execute(trx, ids)).rows[0];
+      const stored = row ? decodeObject(row) : undefined;
+      const pinned = options.expect;
+      if (!stored || stored.isDeleteMarker || (pinned && (stored.etag !== pinned.etag || stored.lastModified.getTime() !== pinned.lastModified.getTime()))) {
+        throw new StorageError('NotFound', `version ${versionId} does not exist`);
+      }
+      assertLockChange(stored, change, await this.#lockClock(trx), options.bypassGovernance);
+      const updated = applyLockChange(stored, change);
+      await this.#q.updateObjectLock.execute(trx, { ...ids, record: encodeObject(updated).record, ...lockColumns(updated) });
+      return updated;
+    });
+  }
+
+  async clockHighWater(): Promise<Date | undefined> {
+    const value = Number((await this.#read(this.#q.highWater, {}))[0]?.value ?? 0);
+    return value > 0 ? new Date(value) : undefined;
+  }
+
+  /** Object Lock's time inside a write transaction: the store clock and the persisted high-water mark. */
+  async #lockClock(trx: Kysely<CofferSchema>): Promise<LockClock> {
+    const highWater = Number((await this.#q.highWater.execute(trx, {})).rows[0]?.value ?? 0);
+    return { now: (this.#options.now?.() ?? new Date()).getTime(), highWater };
   }
 
   async putObjectVersion(record: ObjectVersionRecord, options?: PutVersionOptions): Promise<PutVersionResult> {
@@ -125,13 +160,16 @@ class SqlMetadataStore implements MetadataStore {
       if (record.versionId === 'null') {
         const existing = (await this.#q.getVersion.execute(trx, { ...ids, version: 'null' })).rows[0];
         if (existing) {
-          removed.push(decodeObject(existing));
+          const replaced = decodeObject(existing);
+          assertRemovable(replaced, await this.#lockClock(trx), false);
+          removed.push(replaced);
           await this.#q.deleteVersion.execute(trx, { ...ids, version: 'null' });
         }
       }
       const seq = Number((await this.#q.nextSeq.execute(trx, {})).rows[0]?.value);
       await this.#q.demoteLatest.execute(trx, ids);
       await this.#q.insertObject.execute(trx, { ...encoded, seq });
+      await this.#q.raiseHighWater.execute(trx, { ms: record.lastModified.getTime() });
       const releasedBlobIds = await this.uploads.applyToPutVersion(trx, record, options);
       return releasedBlobIds ? { removed, releasedBlobIds } : { removed };
     });
@@ -153,6 +191,7 @@ class SqlMetadataStore implements MetadataStore {
       const row = (await this.#q.getVersion.execute(trx, { ...ids, version: versionId })).rows[0];
       if (!row) return undefined;
       const removed = decodeObject(row);
+      assertRemovable(removed, await this.#lockClock(trx), options?.bypassGovernance === true);
       await this.#q.deleteVersion.execute(trx, { ...ids, version: versionId });
       if (removed.isLatest) {
         const next = (await this.#q.newestVersion.execute(trx, ids)).rows[0];

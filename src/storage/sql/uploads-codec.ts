@@ -7,6 +7,7 @@ import {
   StorageError,
   type ChecksumAlgorithm,
   type MultipartUploadRecord,
+  type ObjectLockRequest,
   type UploadPartRecord,
 } from '../ports.js';
 import { parseVersioned } from './codec.js';
@@ -21,6 +22,8 @@ interface StoredUploadV1 {
   initiator: { id: string; displayName: string };
   /** Optional field added without a format bump: older records simply have no tags. */
   tags?: Array<{ key: string; value: string }>;
+  /** Optional field added without a format bump: Object Lock headers given at creation. */
+  lock?: { retention?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; retainUntil: string }; legalHold?: 'ON' | 'OFF' };
 }
 
 interface StoredPartV1 {
@@ -58,6 +61,7 @@ export function encodeUpload(upload: MultipartUploadRecord): UploadRow & { initi
     ...(upload.checksum ? { checksum: upload.checksum } : {}),
     initiator: upload.initiator,
     ...(upload.tags && upload.tags.length > 0 ? { tags: upload.tags } : {}),
+    ...(upload.lock ? { lock: encodeLock(upload.lock) } : {}),
   };
   return { bucket: upload.bucket, upload_id: upload.uploadId, key: upload.key, initiated, record: JSON.stringify(stored) };
 }
@@ -77,6 +81,24 @@ export function decodeUpload(row: UploadRow): MultipartUploadRecord {
     checksum: stored.checksum,
     initiator: stored.initiator,
     ...(stored.tags ? { tags: stored.tags } : {}),
+    ...(stored.lock ? { lock: decodeLock(stored.lock, where) } : {}),
+  };
+}
+
+function encodeLock(lock: ObjectLockRequest): NonNullable<StoredUploadV1['lock']> {
+  return {
+    ...(lock.retention ? { retention: { mode: lock.retention.mode, retainUntil: lock.retention.retainUntil.toISOString() } } : {}),
+    ...(lock.legalHold ? { legalHold: lock.legalHold } : {}),
+  };
+}
+
+function decodeLock(stored: NonNullable<StoredUploadV1['lock']>, where: string): ObjectLockRequest {
+  const mode = stored.retention?.mode;
+  if (stored.retention && mode !== 'GOVERNANCE' && mode !== 'COMPLIANCE') throw new StorageError('Corrupt', `${where}: invalid retention mode`);
+  if (stored.legalHold !== undefined && stored.legalHold !== 'ON' && stored.legalHold !== 'OFF') throw new StorageError('Corrupt', `${where}: invalid legal hold`);
+  return {
+    ...(stored.retention ? { retention: { mode: stored.retention.mode, retainUntil: date(stored.retention.retainUntil, where) } } : {}),
+    ...(stored.legalHold ? { legalHold: stored.legalHold } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export interface SqliteMetadataStoreOptions {
   mmapBytes?: number;
   /** Observation hook for tests and metrics: rows returned by each listing query. */
   onListingRows?: (rows: number) => void;
+  /** The clock Object Lock checks use (the app's); default the system clock. The triggers use SQLite's own. */
+  clock?: { now(): Date };
 }
 
 const DEFAULT_MMAP_BYTES = 256 * 1024 * 1024;
@@ -62,6 +64,7 @@ export async function openSqliteMetadataStore(options: SqliteMetadataStoreOption
       beginWrite: createWriteBegin(raw, busyTimeoutMs),
       ...(wal ? { afterCommit: wal.sync, onClose: wal.close } : {}),
       ...(options.onListingRows ? { onListingRows: options.onListingRows } : {}),
+      ...(options.clock ? { now: () => options.clock!.now() } : {}),
     });
   } catch (error) {
     if (raw.open) raw.close();

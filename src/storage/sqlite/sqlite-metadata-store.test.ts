@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { runMetadataStoreContract, type MetadataStoreHarness } from '../contract/index.js';
 import type { MetadataStore } from '../ports.js';
 import { openSqliteMetadataStore } from './index.js';
+import { sqliteProfile } from './sqlite-profile.js';
 
 runMetadataStoreContract('SQLite metadata store', async (): Promise<MetadataStoreHarness> => {
   const dir = await mkdtemp(join(tmpdir(), 'coffer-sqlite-'));
@@ -29,6 +30,16 @@ runMetadataStoreContract('SQLite metadata store', async (): Promise<MetadataStor
         const set = `json_set(record, '$.formatVersion', ${Number(version)})`;
         if (target.key === undefined) raw.prepare(`update buckets set record = ${set} where name = ?`).run(target.bucket);
         else raw.prepare(`update objects set record = ${set} where bucket = ? and key = ?`).run(target.bucket, target.key);
+      } finally {
+        raw.close();
+      }
+    },
+    async rawSql(statement) {
+      const raw = new BetterSqlite3(path);
+      try {
+        raw.prepare(statement).run();
+      } catch (error) {
+        throw sqliteProfile.toStorageError(error) ?? error;
       } finally {
         raw.close();
       }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetBucketLocationCommand, HeadBucketCommand,
+  CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetBucketLocationCommand, GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand, HeadBucketCommand,
   HeadObjectCommand, ListBucketsCommand, PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { expectS3Error, ROOT_ACCESS_KEY, ROOT_SECRET_KEY, startTestServer, type TestServer } from '../helpers/server.js';
@@ -52,13 +53,13 @@ describe('bucket operations through AWS SDK v3', () => {
     await expectS3Error(server.client.send(new CreateBucketCommand({ Bucket: 'coffer' })), 'InvalidBucketName', 400);
   });
 
-  it('CreateBucket refuses Object Lock until it is implemented, and creates nothing', async () => {
-    await expectS3Error(
-      server.client.send(new CreateBucketCommand({ Bucket: 'locked', ObjectLockEnabledForBucket: true })),
-      'NotImplemented',
-      501,
-    );
-    await expectS3Error(server.client.send(new HeadBucketCommand({ Bucket: 'locked' })), 'NotFound', 404);
+  it('CreateBucket with Object Lock creates a versioned bucket whose lock is enabled', async () => {
+    await server.client.send(new CreateBucketCommand({ Bucket: 'locked', ObjectLockEnabledForBucket: true }));
+    const versioning = await server.client.send(new GetBucketVersioningCommand({ Bucket: 'locked' }));
+    assert.equal(versioning.Status, 'Enabled');
+    const lock = await server.client.send(new GetObjectLockConfigurationCommand({ Bucket: 'locked' }));
+    assert.equal(lock.ObjectLockConfiguration?.ObjectLockEnabled, 'Enabled');
+    assert.equal(lock.ObjectLockConfiguration?.Rule, undefined);
   });
 
   it('CreateBucket refuses a location constraint of another region', async () => {

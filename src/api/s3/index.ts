@@ -15,8 +15,9 @@ export { sourceIpOf, trustedProxyMatcher } from './request-facts.js';
  * send credentials with it) and PostObject, whose credentials are in the form. */
 const ACCESS_EXCEPTIONS: Readonly<Record<string, string>> = { OptionsPreflight: 'anonymous', PostObject: 'post-form' };
 
-/** The only operation whose resources are named in its body (each key is authorized there). */
-const PER_ITEM_ADMISSION = new Set(['DeleteObjects']);
+/** The only operations authorized after their bounded body: DeleteObjects names its keys there,
+ * the two lock writes carry their condition keys there. */
+const PER_ITEM_ADMISSION = new Set(['DeleteObjects', 'PutObjectRetention', 'PutObjectLegalHold']);
 
 /** The operation registry: every implemented spec must name a routed operation and declare checks. */
 export function buildOperationRegistry(specs: readonly OperationSpec[] = IMPLEMENTED_OPERATIONS): ReadonlyMap<string, OperationSpec> {

@@ -22,6 +22,9 @@ export interface RouteContext {
   key: string | undefined;
   query: ReadonlyMap<string, string>;
   headers: IncomingHttpHeaders;
+  /** Server time the request was admitted at, for time-derived condition keys
+   * (s3:object-lock-remaining-retention-days); absent outside the pipeline: such keys are omitted. */
+  now?: Date;
 }
 
 export interface OperationContext extends RouteContext {
@@ -72,10 +75,10 @@ export type OperationAccess = 'signed' | 'anonymous' | 'post-form';
 
 /**
  * When the declared checks are enforced. 'before-body' (the default): before any body byte is
- * read. 'per-item' (DeleteObjects only, as AWS): the operation names its resources in its
- * bounded body, so it declares no checks; before the body the caller must be authenticated, or
- * anonymous on a bucket that has a policy; the handler then authorizes every item with
- * ctx.isAllowed and reports refused items individually.
+ * read. 'per-item' (DeleteObjects, PutObjectRetention, PutObjectLegalHold): the resources or
+ * the condition keys are in the bounded body; before the body the caller must be authenticated,
+ * or anonymous on a bucket that has a policy; the handler then authorizes with ctx.isAllowed
+ * before it looks at anything else (DeleteObjects reports refused items individually).
  */
 export type OperationAdmission = 'before-body' | 'per-item';
 

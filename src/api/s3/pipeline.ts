@@ -10,7 +10,8 @@
  * → audit event. Declared exceptions: the CORS preflight is anonymous and never authorized
  * (OperationAccess); PostObject authenticates from its form through ctx.admitFormCaller, which
  * runs the same authorize + bucket steps before the handler reads the file part; DeleteObjects
- * authorizes each key after reading its bounded body (OperationAdmission 'per-item').
+ * authorizes each key, and PutObjectRetention / PutObjectLegalHold their condition keys, after
+ * reading the bounded body (OperationAdmission 'per-item').
  * Protects: no handler runs, no body byte is read and no precondition is evaluated for a
  * caller that has not been authenticated and authorized. Errors never carry internals.
  */
@@ -82,7 +83,7 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
         region: deps.region,
         services: ['s3'],
       };
-      const route = { bucket: address.bucket, key: address.key, query: address.query, headers: req.headers };
+      const route = { bucket: address.bucket, key: address.key, query: address.query, headers: req.headers, now: receivedAt };
       let facts: RequestFacts | undefined;
       const buckets = requestBuckets(deps.services.buckets);
       const authorization = (checks: readonly AuthorizationCheck[]): AuthorizationRequest => ({ principal, checks, facts, objectTags, bucketPolicy: buckets.policy });

@@ -47,16 +47,17 @@ describe('S3 routing', () => {
     assert.ok(registry.size >= 12);
     for (const spec of registry.values()) {
       if (spec.access === 'anonymous') continue; // the CORS preflight only; see the next test
-      if (spec.admission === 'per-item') continue; // DeleteObjects only; see below
+      if (spec.admission === 'per-item') continue; // DeleteObjects and the lock writes; see below
       const checks = spec.authorize({ bucket: 'b', key: 'k', query: new Map(), headers: { 'x-amz-copy-source': '/src/key' } });
       assert.ok(checks.length > 0, `${spec.name} declares checks`);
       for (const check of checks) assert.match(check.action, /^s3:[A-Za-z]+$/);
     }
   });
 
-  it('lets only DeleteObjects authorize per item, and refuses per-item admission anywhere else', () => {
+  it('lets only DeleteObjects and the two lock writes authorize after their body, and refuses per-item admission anywhere else', () => {
     const registry = buildOperationRegistry();
-    assert.deepEqual([...registry.values()].filter((s) => s.admission === 'per-item').map((s) => s.name), ['DeleteObjects']);
+    const perItem = [...registry.values()].filter((s) => s.admission === 'per-item').map((s) => s.name);
+    assert.deepEqual(perItem.sort(), ['DeleteObjects', 'PutObjectLegalHold', 'PutObjectRetention']);
     const sneaky = { name: 'PutObject', admission: 'per-item' as const, needsBucket: true, authorize: () => [], handle: async () => ({}) };
     assert.throws(() => buildOperationRegistry([sneaky]), /InternalError/);
   });

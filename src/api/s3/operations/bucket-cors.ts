@@ -3,13 +3,11 @@
  * before parsing, Content-MD5 or a flexible checksum required and verified), ≤ 100 rules, and is
  * stored in the bucket record. Validation of the rules themselves lives in domain/cors.ts.
  */
-import { createHash } from 'node:crypto';
 import { AppError } from '../../../core/index.js';
 import { assertValidCorsRules, type CorsRule } from '../../../domain/index.js';
 import { buildXml, parseXml, S3_XMLNS, type XmlElement } from '../../common/xml/index.js';
-import { defineOperation, type OperationContext } from '../operation.js';
-import { checksumBody, planChecksum } from './checksum-input.js';
-import { contentMd5Of } from './put-object.js';
+import { defineOperation } from '../operation.js';
+import { readVerifiedBody } from './verified-body.js';
 
 const MAX_CORS_BODY_BYTES = 64 * 1024;
 const RULE_FIELDS = new Set(['ID', 'AllowedOrigin', 'AllowedMethod', 'AllowedHeader', 'ExposeHeader', 'MaxAgeSeconds']);
@@ -47,35 +45,12 @@ export function parseCorsConfiguration(body: Buffer): CorsRule[] {
   return rules;
 }
 
-/** Reads the capped body through the flexible-checksum tap; Content-MD5 or a checksum is required. */
-async function readVerifiedBody(ctx: OperationContext): Promise<Buffer> {
-  const contentMd5 = contentMd5Of(ctx);
-  const plan = planChecksum(ctx);
-  if (contentMd5 === undefined && plan === undefined) {
-    throw new AppError('InvalidRequest', { message: 'Missing required header for this request: Content-MD5' });
-  }
-  const declared = ctx.payloadLength();
-  if (declared !== undefined && declared > MAX_CORS_BODY_BYTES) throw new AppError('MaxMessageLengthExceeded', { message: 'Your request was too big.' });
-  const { body, verify } = checksumBody(ctx, plan);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    total += (chunk as Buffer).length;
-    if (total > MAX_CORS_BODY_BYTES) throw new AppError('MaxMessageLengthExceeded', { message: 'Your request was too big.' });
-    chunks.push(chunk as Buffer);
-  }
-  const raw = Buffer.concat(chunks);
-  verify();
-  if (contentMd5 !== undefined && createHash('md5').update(raw).digest('base64') !== contentMd5) throw new AppError('BadDigest');
-  return raw;
-}
-
 export const PutBucketCors = defineOperation({
   name: 'PutBucketCors',
   needsBucket: true,
   authorize: bucketCheck('s3:PutBucketCORS'),
   handle: async (ctx) => {
-    const rules = parseCorsConfiguration(await readVerifiedBody(ctx));
+    const rules = parseCorsConfiguration(await readVerifiedBody(ctx, MAX_CORS_BODY_BYTES));
     await ctx.services.buckets.setCors(ctx.bucket as string, rules);
     return {};
   },

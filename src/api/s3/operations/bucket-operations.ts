@@ -1,7 +1,9 @@
-/** CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation. */
+/** CreateBucket (with x-amz-bucket-object-lock-enabled), HeadBucket, DeleteBucket, GetBucketLocation. */
+import type { IncomingHttpHeaders } from 'node:http';
 import { AppError } from '../../../core/index.js';
 import { buildXml, child, escapeXml, parseXml, S3_XMLNS } from '../../common/xml/index.js';
-import { defineOperation, type OperationContext } from '../operation.js';
+import type { AuthorizationCheck } from '../../../iam/authorizer/index.js';
+import { defineOperation, type OperationContext, type RouteContext } from '../operation.js';
 
 const bucketCheck = (action: string) => (route: { bucket: string | undefined }) => [{ action, bucket: route.bucket }];
 
@@ -17,22 +19,43 @@ function refuseUnsupportedBucketHeaders(ctx: OperationContext): void {
   if ((typeof acl === 'string' && !CANNED_OK.has(acl)) || Object.keys(h).some((name) => name.startsWith('x-amz-grant-'))) {
     throw new AppError('AccessControlListNotSupported', { message: 'The bucket does not allow ACLs' });
   }
-  const lock = h['x-amz-bucket-object-lock-enabled'];
-  if (typeof lock === 'string' && lock.toLowerCase() === 'true') {
-    throw new AppError('NotImplemented', { message: 'Object Lock is not available yet; the bucket was not created.' });
-  }
   const ownership = h['x-amz-object-ownership'];
   if (typeof ownership === 'string' && ownership !== 'BucketOwnerEnforced') {
     throw new AppError('NotImplemented', { message: 'Only BucketOwnerEnforced object ownership is supported.' });
   }
 }
 
+/** x-amz-bucket-object-lock-enabled: true | false (case-insensitive); anything else is InvalidArgument. */
+export function objectLockEnabledOf(headers: IncomingHttpHeaders): boolean {
+  const value = headers['x-amz-bucket-object-lock-enabled'];
+  if (value === undefined) return false;
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  if (text !== 'true' && text !== 'false') {
+    throw new AppError('InvalidArgument', {
+      message: 'x-amz-bucket-object-lock-enabled must be true or false',
+      fields: { ArgumentName: 'x-amz-bucket-object-lock-enabled', ArgumentValue: String(value) },
+    });
+  }
+  return text === 'true';
+}
+
+/** s3:CreateBucket; with Object Lock also s3:PutBucketObjectLockConfiguration and s3:PutBucketVersioning (AWS). */
+function createBucketChecks(route: RouteContext): AuthorizationCheck[] {
+  const checks: AuthorizationCheck[] = [{ action: 's3:CreateBucket', bucket: route.bucket }];
+  const lock = route.headers['x-amz-bucket-object-lock-enabled'];
+  if (typeof lock === 'string' && lock.trim().toLowerCase() === 'true') {
+    checks.push({ action: 's3:PutBucketObjectLockConfiguration', bucket: route.bucket }, { action: 's3:PutBucketVersioning', bucket: route.bucket });
+  }
+  return checks;
+}
+
 export const CreateBucket = defineOperation({
   name: 'CreateBucket',
   needsBucket: false,
-  authorize: bucketCheck('s3:CreateBucket'),
+  authorize: createBucketChecks,
   handle: async (ctx) => {
     refuseUnsupportedBucketHeaders(ctx);
+    const objectLockEnabled = objectLockEnabledOf(ctx.headers);
     const body = await ctx.readBody(64 * 1024);
     if (body.length > 0) {
       const doc = parseXml(body);
@@ -45,7 +68,7 @@ export const CreateBucket = defineOperation({
       }
     }
     const bucket = ctx.bucket as string;
-    await ctx.services.buckets.createBucket({ name: bucket, owner: ctx.principal?.canonicalId ?? '' });
+    await ctx.services.buckets.createBucket({ name: bucket, owner: ctx.principal?.canonicalId ?? '', objectLockEnabled });
     return { headers: { location: `/${bucket}` } };
   },
 });

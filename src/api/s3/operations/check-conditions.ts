@@ -12,6 +12,7 @@ import type { AuthorizationCheck } from '../../../iam/authorizer/index.js';
 import { parseTaggingHeader, type Tag } from '../../../domain/index.js';
 import type { RouteContext } from '../operation.js';
 import { parseCopySource, type CopySource } from './copy-source.js';
+import { parseIsoDate, remainingRetentionDays } from './object-lock-input.js';
 
 export type Conditions = Record<string, string[]>;
 
@@ -60,15 +61,31 @@ export function taggingHeaderTags(headers: IncomingHttpHeaders): Tag[] | undefin
   }
 }
 
-/** s3:object-lock-mode, s3:object-lock-retain-until-date, s3:object-lock-legal-hold. */
-function lockConditions(headers: IncomingHttpHeaders): Conditions {
+/**
+ * s3:object-lock-mode, -retain-until-date (normalized to ISO 8601 with milliseconds),
+ * -remaining-retention-days (whole days from `now`, rounded up; only when the server time is
+ * known) and -legal-hold, from a retention and legal hold a request asks for.
+ */
+export function lockConditions(retention: { mode: string; retainUntil: Date | undefined } | undefined, legalHold: string | undefined, now: Date | undefined): Conditions {
   const out: Conditions = {};
+  if (retention !== undefined) {
+    out['s3:object-lock-mode'] = [retention.mode];
+    if (retention.retainUntil !== undefined) {
+      out['s3:object-lock-retain-until-date'] = [retention.retainUntil.toISOString()];
+      if (now !== undefined) out['s3:object-lock-remaining-retention-days'] = [String(remainingRetentionDays(retention.retainUntil, now))];
+    }
+  }
+  if (legalHold !== undefined) out['s3:object-lock-legal-hold'] = [legalHold];
+  return out;
+}
+
+/** The lock condition keys of the x-amz-object-lock-* write headers (a header that does not parse adds none). */
+function lockHeaderConditions(headers: IncomingHttpHeaders, now: Date | undefined): Conditions {
   const mode = header(headers, 'x-amz-object-lock-mode');
   const until = header(headers, 'x-amz-object-lock-retain-until-date');
-  const hold = header(headers, 'x-amz-object-lock-legal-hold');
-  if (mode !== undefined) out['s3:object-lock-mode'] = [mode];
-  if (until !== undefined) out['s3:object-lock-retain-until-date'] = [until];
-  if (hold !== undefined) out['s3:object-lock-legal-hold'] = [hold];
+  const retainUntil = until === undefined ? undefined : parseIsoDate(until);
+  const out = lockConditions(mode === undefined ? undefined : { mode, retainUntil }, header(headers, 'x-amz-object-lock-legal-hold'), now);
+  if (mode === undefined && retainUntil !== undefined) out['s3:object-lock-retain-until-date'] = [retainUntil.toISOString()];
   return out;
 }
 
@@ -82,15 +99,15 @@ export function objectWriteChecks(route: RouteContext, options: { tags?: boolean
   const { bucket, key, headers } = route;
   const tagsSent = options.tags !== false && headers['x-amz-tagging'] !== undefined;
   const tagConditions = tagsSent ? requestTagConditions(taggingHeaderTags(headers)) : {};
-  const lock = lockConditions(headers);
+  const lock = lockHeaderConditions(headers, route.now);
   const checks: AuthorizationCheck[] = [
     { action: 's3:PutObject', bucket, key, conditions: { ...writeHeaderConditions(headers), ...lock, ...tagConditions, ...options.extra } },
   ];
   if (tagsSent) checks.push({ action: 's3:PutObjectTagging', bucket, key, conditions: tagConditions });
-  if (lock['s3:object-lock-mode'] !== undefined || lock['s3:object-lock-retain-until-date'] !== undefined) {
+  if (headers['x-amz-object-lock-mode'] !== undefined || headers['x-amz-object-lock-retain-until-date'] !== undefined) {
     checks.push({ action: 's3:PutObjectRetention', bucket, key, conditions: lock });
   }
-  if (lock['s3:object-lock-legal-hold'] !== undefined) checks.push({ action: 's3:PutObjectLegalHold', bucket, key, conditions: lock });
+  if (headers['x-amz-object-lock-legal-hold'] !== undefined) checks.push({ action: 's3:PutObjectLegalHold', bucket, key, conditions: lock });
   return checks;
 }
 

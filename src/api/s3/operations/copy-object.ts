@@ -17,6 +17,7 @@ import { copySourceCheck, copySourceConditions, copySourceOf, objectWriteChecks 
 import { parseCopySource, type CopySource } from './copy-source.js';
 import { checkCopySourceConditions } from './multipart-upload-part-copy.js';
 import { contentHeadersOf, refuseUnsupportedObjectHeaders, storageClassOf, userMetadataOf } from './put-object.js';
+import { lockRequestOf } from './object-lock-input.js';
 import { taggingHeaderOf } from './tagging-input.js';
 import { readVersionIdHeader, writeVersionIdHeader } from './version-headers.js';
 import { writeExpectationOf } from './write-conditions.js';
@@ -111,6 +112,8 @@ export const CopyObject = defineOperation({
     const taggingDirective = directiveOf(ctx, 'x-amz-tagging-directive');
     const storageClass = storageClassOf(ctx);
     const requestTags = taggingHeaderOf(ctx.headers);
+    // The source's lock is never copied: the destination gets its own headers or the bucket default.
+    const lock = lockRequestOf(ctx.headers, ctx.now);
     const expect = writeExpectationOf(ctx.headers);
     const record = await readSource(ctx, source);
     checkCopySourceConditions(ctx, record);
@@ -135,6 +138,7 @@ export const CopyObject = defineOperation({
       afterBody: result,
       tags: taggingDirective === 'REPLACE' ? (requestTags ?? []) : (record.tags ?? []),
       expect,
+      ...(lock === undefined ? {} : { lock }),
     });
     const sourceVersion = await readVersionIdHeader({ ...ctx, bucket: source.bucket }, record);
     return {

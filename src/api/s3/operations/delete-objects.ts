@@ -3,6 +3,9 @@
  * DeleteObjects authorizes every key as its own s3:DeleteObject (s3:DeleteObjectVersion with a
  * version id) once the bounded body is parsed, and reports a refused key as an AccessDenied
  * entry while the others proceed — as AWS does (admission 'per-item', see OperationAdmission).
+ * Object Lock: a version under legal hold or active retention is refused by the service
+ * (ObjectLocked → AccessDenied for that key, with its VersionId); x-amz-bypass-governance-retention
+ * lifts GOVERNANCE only for keys whose caller also holds s3:BypassGovernanceRetention.
  */
 import { createHash } from 'node:crypto';
 import { AppError, isAppError } from '../../../core/index.js';
@@ -12,6 +15,7 @@ import { buildXml, child, children, parseXml } from '../../common/xml/index.js';
 import type { AuthorizationCheck } from '../../../iam/authorizer/index.js';
 import { APP_TO_S3, S3_ERRORS } from '../errors/index.js';
 import { versionConditions } from './check-conditions.js';
+import { bypassGovernanceFor, bypassGovernanceForKeys } from './object-lock-access.js';
 import { defineOperation } from '../operation.js';
 import { contentMd5Of } from './put-object.js';
 import { deleteConditionsOf } from './write-conditions.js';
@@ -22,9 +26,12 @@ export const DeleteObject = defineOperation({
   authorize: (route) => [deleteCheck(route.bucket, route.key, route.query.get('versionId'))],
   handle: async (ctx) => {
     const conditions = deleteConditionsOf(ctx.headers);
+    const versionId = ctx.query.get('versionId');
+    // Only a versioned delete can remove a locked version; a delete marker is always allowed.
+    const options = { bypassGovernance: versionId !== undefined && (await bypassGovernanceFor(ctx, ctx.key as string)) };
     const outcome = conditions
-      ? await ctx.services.objects.deleteObjectIf(ctx.bucket as string, ctx.key as string, ctx.query.get('versionId'), conditions)
-      : await ctx.services.objects.deleteObject(ctx.bucket as string, ctx.key as string, ctx.query.get('versionId'));
+      ? await ctx.services.objects.deleteObjectIf(ctx.bucket as string, ctx.key as string, versionId, conditions, options)
+      : await ctx.services.objects.deleteObject(ctx.bucket as string, ctx.key as string, versionId, undefined, options);
     return {
       status: 204,
       headers: { 'x-amz-version-id': outcome.versionId, 'x-amz-delete-marker': outcome.deleteMarker ? 'true' : undefined },
@@ -73,6 +80,9 @@ export const DeleteObjects = defineOperation({
       return { key: key.text, versionId: child(o, 'VersionId')?.text };
     });
     const allowed = await ctx.isAllowed(targets.map((t) => deleteCheck(ctx.bucket, t.key, t.versionId)));
+    const bypassing = targets.map((t, i) => allowed[i] === true && t.versionId !== undefined);
+    const bypassAnswers = await bypassGovernanceForKeys(ctx, targets.filter((_, i) => bypassing[i]).map((t) => t.key));
+    const bypass = bypassing.map((asked) => asked && bypassAnswers.shift() === true);
     const deleted: Array<Record<string, string | boolean | undefined>> = [];
     const errors: Array<Record<string, string | undefined>> = [];
     for (const [i, target] of targets.entries()) {
@@ -86,11 +96,13 @@ export const DeleteObjects = defineOperation({
         continue;
       }
       try {
-        const outcome = await ctx.services.objects.deleteObject(ctx.bucket as string, target.key, target.versionId);
+        const outcome = await ctx.services.objects.deleteObject(ctx.bucket as string, target.key, target.versionId, undefined, { bypassGovernance: bypass[i] === true });
         if (!quiet) deleted.push(deletedEntry(target, outcome));
       } catch (error) {
         const code = isAppError(error) ? APP_TO_S3[error.code] : 'InternalError';
-        errors.push({ Key: target.key, VersionId: target.versionId, Code: code, Message: S3_ERRORS[code][1] });
+        // A locked version is AccessDenied with AWS's own wording; other messages stay the catalogue's.
+        const message = isAppError(error) && error.code === 'ObjectLocked' && error.hasCustomMessage ? error.message : S3_ERRORS[code][1];
+        errors.push({ Key: target.key, VersionId: target.versionId, Code: code, Message: message });
       }
     }
     return { body: buildXml('DeleteResult', { Deleted: deleted, Error: errors }) };

@@ -6,6 +6,7 @@ import { defineOperation, type OperationContext, type RouteContext, type S3Reply
 import { checksumHeaders, objectHeaders } from './object-headers.js';
 import { versionConditions } from './check-conditions.js';
 import { hideMissingObject } from './missing-object.js';
+import { lockResponseHeaders } from './object-lock-access.js';
 import { checkReadPreconditions } from './preconditions.js';
 import { readVersionIdHeader } from './version-headers.js';
 
@@ -57,6 +58,7 @@ async function readObject(ctx: OperationContext, withBody: boolean): Promise<S3R
   }
   checkReadPreconditions(ctx.headers, record);
   const headers: Record<string, string | number> = objectHeaders(record);
+  Object.assign(headers, await lockResponseHeaders(ctx, record));
   const versionHeader = await readVersionIdHeader(ctx, record);
   if (versionHeader !== undefined) headers['x-amz-version-id'] = versionHeader;
   const byPart = partRange(ctx, record);

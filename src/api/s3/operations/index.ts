@@ -21,6 +21,9 @@ import { CreateMultipartUpload } from './multipart-create.js';
 import { ListMultipartUploads, ListParts } from './multipart-list.js';
 import { UploadPart } from './multipart-upload-part.js';
 import { UploadPartCopy } from './multipart-upload-part-copy.js';
+import { GetObjectLegalHold, PutObjectLegalHold } from './object-legal-hold.js';
+import { GetObjectLockConfiguration, PutObjectLockConfiguration } from './object-lock-configuration.js';
+import { GetObjectRetention, PutObjectRetention } from './object-retention.js';
 
 export { notImplemented } from './not-implemented.js';
 
@@ -33,4 +36,6 @@ export const IMPLEMENTED_OPERATIONS: readonly OperationSpec[] = [
   CopyObject, GetObjectAttributes,
   PutObjectTagging, GetObjectTagging, DeleteObjectTagging, PutBucketTagging, GetBucketTagging, DeleteBucketTagging,
   PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy, GetBucketPolicyStatus,
+  PutObjectLockConfiguration, GetObjectLockConfiguration, PutObjectRetention, GetObjectRetention,
+  PutObjectLegalHold, GetObjectLegalHold,
 ];

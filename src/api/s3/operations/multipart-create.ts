@@ -6,6 +6,7 @@ import { defineOperation, type OperationContext } from '../operation.js';
 import { ownerXml } from './bucket-operations.js';
 import { objectWriteChecks } from './check-conditions.js';
 import { contentHeadersOf, refuseUnsupportedObjectHeaders, storageClassOf, userMetadataOf } from './put-object.js';
+import { lockRequestOf } from './object-lock-input.js';
 import { taggingHeaderOf } from './tagging-input.js';
 
 /** x-amz-checksum-algorithm / x-amz-checksum-type as S3 pairs them. */
@@ -40,6 +41,7 @@ export const CreateMultipartUpload = defineOperation({
   handle: async (ctx) => {
     refuseUnsupportedObjectHeaders(ctx, ['x-amz-tagging']);
     const tags = taggingHeaderOf(ctx.headers);
+    const lock = lockRequestOf(ctx.headers, ctx.now);
     const owner = ownerXml(ctx);
     const upload = await ctx.services.multipart.createUpload({
       bucket: ctx.bucket as string,
@@ -50,6 +52,7 @@ export const CreateMultipartUpload = defineOperation({
       checksum: uploadChecksumOf(ctx),
       initiator: { id: owner.ID, displayName: owner.DisplayName },
       ...(tags === undefined ? {} : { tags }),
+      ...(lock === undefined ? {} : { lock }),
     });
     const body = buildXml('InitiateMultipartUploadResult', { Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId });
     return { headers: uploadChecksumHeaders(upload), body };

@@ -16,14 +16,16 @@ import { buildXml } from '../../common/xml/index.js';
 import { defineOperation, type OperationContext, type S3Reply } from '../operation.js';
 import { assertMultipartForm, readPostForm } from '../post-form.js';
 import type { AuthorizationCheck } from '../../../iam/authorizer/index.js';
-import { requestTagConditions } from './check-conditions.js';
+import { objectWriteChecks, requestTagConditions } from './check-conditions.js';
+import { lockRequestOf } from './object-lock-input.js';
 import { parseTaggingDocument } from './tagging-input.js';
 import { writeVersionIdHeader } from './version-headers.js';
 
 const AUTH_FIELDS = ['policy', 'x-amz-signature', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date', 'awsaccesskeyid', 'signature'];
 const V4_FIELDS = ['x-amz-signature', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date'];
 const V2_FIELDS = ['awsaccesskeyid', 'signature'];
-const NOT_YET_PREFIXES = ['x-amz-server-side-encryption', 'x-amz-object-lock-', 'x-amz-checksum-', 'x-amz-website-redirect-location'];
+const NOT_YET_PREFIXES = ['x-amz-server-side-encryption', 'x-amz-checksum-', 'x-amz-website-redirect-location'];
+const LOCK_FIELDS = ['x-amz-object-lock-mode', 'x-amz-object-lock-retain-until-date', 'x-amz-object-lock-legal-hold'];
 const CANNED_OK = new Set(['private', 'bucket-owner-full-control']);
 const STORAGE_CLASSES = new Set(['STANDARD', 'REDUCED_REDUNDANCY']);
 
@@ -67,7 +69,8 @@ function signatureVersion(fields: ReadonlyMap<string, string>): 'v2' | 'v4' {
 
 function refuseUnsupportedFields(fields: ReadonlyMap<string, string>): void {
   for (const name of fields.keys()) {
-    if (NOT_YET_PREFIXES.some((prefix) => name.startsWith(prefix))) throw new AppError('NotImplemented', { message: `The ${name} form field is not supported yet.` });
+    const unknownLock = name.startsWith('x-amz-object-lock-') && !LOCK_FIELDS.includes(name);
+    if (unknownLock || NOT_YET_PREFIXES.some((prefix) => name.startsWith(prefix))) throw new AppError('NotImplemented', { message: `The ${name} form field is not supported yet.` });
   }
   const acl = fields.get('acl');
   if (acl !== undefined && !CANNED_OK.has(acl)) throw new AppError('AccessControlListNotSupported', { message: 'The bucket does not allow ACLs' });
@@ -129,6 +132,23 @@ function formTagChecks(field: string | undefined, bucket: string | undefined, ke
   ];
 }
 
+/** The x-amz-object-lock-* fields as the write headers they stand for. */
+function lockFields(fields: ReadonlyMap<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of LOCK_FIELDS) {
+    const value = fields.get(name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** Lock fields need s3:PutObjectRetention / s3:PutObjectLegalHold too, with their condition keys (as the headers of PutObject). */
+function formLockChecks(fields: ReadonlyMap<string, string>, bucket: string | undefined, key: string, now: Date): AuthorizationCheck[] {
+  const headers = lockFields(fields);
+  if (Object.keys(headers).length === 0) return [];
+  return objectWriteChecks({ bucket, key, query: new Map(), headers, now }, { tags: false });
+}
+
 export const PostObject = defineOperation({
   name: 'PostObject',
   access: 'post-form',
@@ -161,13 +181,14 @@ export const PostObject = defineOperation({
             securityToken: fields.get('x-amz-security-token'),
           },
       key,
-      formTagChecks(fields.get('tagging'), ctx.bucket, key),
+      [...formTagChecks(fields.get('tagging'), ctx.bucket, key), ...formLockChecks(fields, ctx.bucket, key, ctx.now)],
     );
     // An anonymous form admitted by a bucket policy has no POST-policy conditions to check.
     const outcome = policy === undefined ? { lengthRange: undefined } : checkPostPolicy(parsePostPolicy(policy), { now: ctx.now, bucket: ctx.bucket as string, fields });
     // The `tagging` field is a <Tagging> document, as the PutObjectTagging body (covered by the policy like every field).
     const taggingField = fields.get('tagging');
     const tags = taggingField === undefined ? undefined : parseTaggingDocument(Buffer.from(taggingField, 'utf8'), 'object');
+    const lock = lockRequestOf(lockFields(fields), ctx.now);
     const range = outcome.lengthRange ?? { min: 0, max: MAX_PUT_OBJECT_BYTES };
     const counter = new LengthRange(Math.min(range.max, MAX_PUT_OBJECT_BYTES));
     form.file.stream.on('error', (error) => counter.destroy(error));
@@ -186,6 +207,7 @@ export const PostObject = defineOperation({
       storageClass: fields.get('x-amz-storage-class') ?? 'STANDARD',
       contentMd5: undefined,
       tags,
+      ...(lock === undefined ? {} : { lock }),
       afterBody: () => {
         if (counter.bytes < range.min) {
           throw new AppError('EntityTooSmall', {

@@ -6,6 +6,7 @@ import { defineOperation, type OperationContext } from '../operation.js';
 import { checksumBody, planChecksum } from './checksum-input.js';
 import { objectWriteChecks } from './check-conditions.js';
 import { checksumHeaders } from './object-headers.js';
+import { lockRequestOf } from './object-lock-input.js';
 import { taggingHeaderOf } from './tagging-input.js';
 import { writeVersionIdHeader } from './version-headers.js';
 import { writeExpectationOf } from './write-conditions.js';
@@ -19,9 +20,6 @@ const NOT_YET = [
   'x-amz-server-side-encryption',
   'x-amz-server-side-encryption-customer-algorithm',
   'x-amz-server-side-encryption-aws-kms-key-id',
-  'x-amz-object-lock-mode',
-  'x-amz-object-lock-retain-until-date',
-  'x-amz-object-lock-legal-hold',
   'x-amz-website-redirect-location',
 ];
 
@@ -79,6 +77,7 @@ export const PutObject = defineOperation({
   handle: async (ctx) => {
     refuseUnsupportedObjectHeaders(ctx, ['x-amz-tagging', 'if-match', 'if-none-match']);
     const tags = taggingHeaderOf(ctx.headers);
+    const lock = lockRequestOf(ctx.headers, ctx.now);
     const expect = writeExpectationOf(ctx.headers);
     const size = ctx.payloadLength();
     const streaming = String(ctx.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
@@ -100,6 +99,7 @@ export const PutObject = defineOperation({
       afterBody: verify,
       tags,
       expect,
+      ...(lock === undefined ? {} : { lock }),
     });
     return { headers: { etag: record.etag, ...checksumHeaders(record), ...writeVersionIdHeader(record) } };
   },

@@ -348,6 +348,7 @@ step "workload: boto3 upload_file (multipart) twice into a versioned bucket, del
 step "workload: restored object equals the first upload" same "$WORK/src/big" "$WORK/got/restored"
 
 source "$HERE/iam.sh"  # IAM + STS: aws iam / aws sts and boto3, then S3 with the new credentials
+source "$HERE/object-lock.sh"  # Object Lock: locked bucket with a default COMPLIANCE rule, retention, refused delete, legal hold
 
 if [[ ${COMPAT_HUGE:-0} == 1 ]]; then
   section "5 GiB object (COMPAT_HUGE=1): presigned single PUT streamed with curl, md5 checked"

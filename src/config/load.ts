@@ -3,12 +3,15 @@
  * Validates everything, then freezes the result. This folder is the only code that reads
  * process.env. Secrets come wrapped in Secret<T> so they cannot be logged by accident.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Secret } from '../core/index.js';
+import { kmsConfig, type KmsConfig } from './kms.js';
 import { SETTINGS, type RawSettings, type SettingSpec } from './schema.js';
+import { ConfigError, readSecretFile } from './secret-file.js';
+
+export { ConfigError };
 
 export interface ServerFlags {
   dataDir?: string;
@@ -35,27 +38,14 @@ export interface Config {
   readonly stsMaxDurationSeconds: number;
   /** Server processes (COFFER_WORKERS, resolved: 'auto'/0 became the CPU count); 1 = no cluster. */
   readonly workers: number;
+  /** The KMS for SSE-S3/SSE-KMS (static key, KES, or KES with the legacy static key); undefined: none. */
+  readonly kms: KmsConfig | undefined;
+  /** COFFER_KMS_AUTO_ENCRYPTION: objects in buckets without a default encryption get SSE-S3. */
+  readonly kmsAutoEncryption: boolean;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 type Env = Record<string, string | undefined>;
-
-function readSecretFile(path: string, envName: string, allowWorldReadable: boolean): string {
-  let mode: number;
-  try {
-    mode = statSync(path).mode;
-  } catch {
-    throw new ConfigError(`${envName}: cannot read the file it names`);
-  }
-  if ((mode & 0o022) !== 0) throw new ConfigError(`${envName}: the file is writable by other users; fix its mode (chmod 600)`);
-  if ((mode & 0o004) !== 0 && !allowWorldReadable) {
-    throw new ConfigError(`${envName}: the file is readable by every user; chmod 600 it or set COFFER_ALLOW_WORLD_READABLE_SECRETS=true`);
-  }
-  return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-}
 
 function rawValue(spec: SettingSpec, env: Env, allowWorldReadable: boolean): string | undefined {
   for (const name of spec.env) {
@@ -152,6 +142,7 @@ export function parseWorkers(value: string, cpus: () => number = availableParall
 
 export function loadConfig(flags: ServerFlags, env: Env): Config {
   const settings = readSettings(env);
+  const allowWorldReadable = settings.allowWorldReadableSecrets;
   const { host, port } = parseAddress(flags.address ?? settings.address);
   const allowInsecureHttp = flags.allowInsecureHttp ?? settings.allowInsecureHttp;
   if (!isLoopbackHost(host) && !allowInsecureHttp) {
@@ -179,6 +170,7 @@ export function loadConfig(flags: ServerFlags, env: Env): Config {
     trustedProxies: Object.freeze(trustedProxies(settings.trustedProxies)),
     stsMaxDurationSeconds: stsMaxDuration(settings.stsMaxDurationSeconds),
     workers: parseWorkers(settings.workers),
+    ...kmsConfig(settings, allowWorldReadable),
   });
 }
 

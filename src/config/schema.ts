@@ -32,6 +32,16 @@ export interface RawSettings {
   trustedProxies: string[];
   stsMaxDurationSeconds: number;
   workers: string;
+  kmsSecretKey: string | undefined;
+  kmsSecretKeyLegacy: boolean;
+  kmsKesEndpoint: string | undefined;
+  kmsKesKeyName: string | undefined;
+  kmsKesApiKey: string | undefined;
+  kmsKesCertFile: string | undefined;
+  kmsKesKeyFile: string | undefined;
+  kmsKesKeyPassword: string | undefined;
+  kmsKesCapath: string | undefined;
+  kmsAutoEncryption: boolean;
 }
 
 export const SETTINGS: readonly SettingSpec[] = [
@@ -67,4 +77,24 @@ export const SETTINGS: readonly SettingSpec[] = [
     doc: 'Longest lifetime, in seconds, of temporary credentials from STS (AssumeRole default range 900 s – 12 h).' },
   { key: 'workers', env: ['COFFER_WORKERS'], type: 'string', default: '1',
     doc: 'Number of server processes sharing the port and the data folder (node:cluster), 1–64. `auto` or `0`: one per CPU (os.availableParallelism()). With more than one, a primary process does the one-time start-up work and runs the background jobs, and restarts a worker that dies.' },
+  { key: 'kmsSecretKey', env: ['COFFER_KMS_SECRET_KEY', 'MINIO_KMS_SECRET_KEY'], type: 'string', default: undefined, secret: true,
+    doc: 'The static KMS: one named 256-bit master key, `name:base64(32 bytes)` (e.g. `coffer-default-key:$(head -c 32 /dev/urandom | base64)`). Enables SSE-S3 and SSE-KMS with that one key. Keep it safe and identical on every node: losing it loses every encrypted object.' },
+  { key: 'kmsSecretKeyLegacy', env: ['COFFER_KMS_SECRET_KEY_LEGACY'], type: 'boolean', default: 'false',
+    doc: 'With KES configured: keep COFFER_KMS_SECRET_KEY as the legacy key next to KES, so objects sealed by it stay readable before it is imported (`coffer admin kms key import ALIAS NAME --to kes`). Without it, setting both the static key and KES is refused.' },
+  { key: 'kmsKesEndpoint', env: ['COFFER_KMS_KES_ENDPOINT', 'MINIO_KMS_KES_ENDPOINT'], type: 'string', default: undefined,
+    doc: 'Comma-separated `https://host:port` URLs of KES servers (one cluster), tried in order with failover; 15 s timeout per attempt.' },
+  { key: 'kmsKesKeyName', env: ['COFFER_KMS_KES_KEY_NAME', 'MINIO_KMS_KES_KEY_NAME'], type: 'string', default: undefined,
+    doc: 'Default KES key for SSE-S3 and SSE-KMS without a key id; created at start when missing.' },
+  { key: 'kmsKesApiKey', env: ['COFFER_KMS_KES_API_KEY', 'MINIO_KMS_KES_API_KEY'], type: 'string', default: undefined, secret: true,
+    doc: 'KES API key (`kes:v1:…`), sent as `Authorization: Bearer`. Use it or a client certificate.' },
+  { key: 'kmsKesCertFile', env: ['COFFER_KMS_KES_CERT_FILE', 'MINIO_KMS_KES_CERT_FILE'], type: 'string', default: undefined,
+    doc: 'PEM client certificate for mutual TLS with KES (with COFFER_KMS_KES_KEY_FILE).' },
+  { key: 'kmsKesKeyFile', env: ['COFFER_KMS_KES_KEY_FILE', 'MINIO_KMS_KES_KEY_FILE'], type: 'string', default: undefined,
+    doc: 'PEM private key of the KES client certificate; same permission check as secret files.' },
+  { key: 'kmsKesKeyPassword', env: ['COFFER_KMS_KES_KEY_PASSWORD', 'MINIO_KMS_KES_KEY_PASSWORD'], type: 'string', default: undefined, secret: true,
+    doc: 'Password of an encrypted COFFER_KMS_KES_KEY_FILE.' },
+  { key: 'kmsKesCapath', env: ['COFFER_KMS_KES_CAPATH', 'MINIO_KMS_KES_CAPATH'], type: 'string', default: undefined,
+    doc: 'PEM file, or folder of .pem/.crt files, with the CA certificates that KES server certificates must chain to. Default: the system roots.' },
+  { key: 'kmsAutoEncryption', env: ['COFFER_KMS_AUTO_ENCRYPTION', 'MINIO_KMS_AUTO_ENCRYPTION'], type: 'boolean', default: 'false',
+    doc: 'Encrypt (SSE-S3) every object written to a bucket that has no default encryption configuration. Needs a KMS.' },
 ];

@@ -43,6 +43,8 @@ export interface KmsStatus {
   defaultKeyId: string;
   /** Per endpoint (KES) or slot (PKCS#11); never credentials. */
   endpoints?: Array<{ endpoint: string; online: boolean; latencyMs?: number; error?: string }>;
+  /** KES with the old static key kept as a fallback (COFFER_KMS_SECRET_KEY_LEGACY): its name. */
+  legacyKeyId?: string;
 }
 
 export interface KeyManager {

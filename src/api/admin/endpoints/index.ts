@@ -3,11 +3,13 @@ import { ACCESS_KEY_ENDPOINTS } from './access-keys.js';
 import { EXPLAIN_ENDPOINTS } from './explain.js';
 import { GROUP_ENDPOINTS } from './groups.js';
 import { INFO_ENDPOINTS } from './info.js';
+import { kmsEndpoints, type AdminKmsDeps } from './kms-keys.js';
 import { POLICY_ENDPOINTS } from './policies.js';
 import { ROLE_ENDPOINTS } from './roles.js';
 import { USER_ENDPOINTS } from './users.js';
 
 /** Every admin endpoint, in documentation order. */
-export function adminEndpoints(): readonly AdminEndpoint[] {
-  return [...INFO_ENDPOINTS, ...USER_ENDPOINTS, ...GROUP_ENDPOINTS, ...POLICY_ENDPOINTS, ...EXPLAIN_ENDPOINTS, ...ACCESS_KEY_ENDPOINTS, ...ROLE_ENDPOINTS];
+export function adminEndpoints(options: { kms?: AdminKmsDeps } = {}): readonly AdminEndpoint[] {
+  return [...INFO_ENDPOINTS, ...USER_ENDPOINTS, ...GROUP_ENDPOINTS, ...POLICY_ENDPOINTS, ...EXPLAIN_ENDPOINTS, ...ACCESS_KEY_ENDPOINTS, ...ROLE_ENDPOINTS,
+    ...(options.kms ? kmsEndpoints(options.kms) : [])];
 }

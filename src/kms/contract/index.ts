@@ -1,0 +1,1 @@
+export { runKeyManagerContract, rejectsWith, type KeyManagerHarness } from './key-manager-contract.js';

@@ -1,0 +1,1 @@
+export { StaticKeyManager, type StaticKeySettings } from './static-key-manager.js';

@@ -21,6 +21,7 @@ export const REDACTED_PATHS = [
   '*["x-amz-server-side-encryption-customer-key"]',
   '*.headers["x-amz-server-side-encryption-customer-key"]',
   '*["x-amz-copy-source-server-side-encryption-customer-key"]',
+  '*.headers["x-amz-copy-source-server-side-encryption-customer-key"]',
   'secretKey',
   '*.secretKey',
   'password',

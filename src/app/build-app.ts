@@ -13,7 +13,8 @@ import { systemClock, type Clock } from '../core/index.js';
 import { PolicyAuthorizer } from '../iam/authorizer/index.js';
 import { loadOrCreateLocalSealer } from '../iam/credentials/index.js';
 import { createLogAuditSink, createLogger, type Logger } from '../observability/index.js';
-import { BucketService, IamIdentityService, MultipartService, ObjectService } from '../services/index.js';
+import { createKeyManager, importStaticKey, type KeyManager } from '../kms/index.js';
+import { BucketService, IamIdentityService, MultipartService, ObjectCrypto, ObjectService } from '../services/index.js';
 import { createFsBlobStore } from '../storage/fs/index.js';
 import type { BlobStore, MetadataStore } from '../storage/ports.js';
 import { openSqliteMetadataStore } from '../storage/sqlite/index.js';
@@ -57,10 +58,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sweeper.start(config.orphanSweepIntervalMs);
   }
 
+  // Encryption at rest: no KMS configured → SSE-S3/SSE-KMS answer 501; SSE-C works regardless.
+  const kms = await createKeyManager(config.kms);
+  const crypto = new ObjectCrypto(kms, { autoEncryption: config.kmsAutoEncryption });
+  const kmsState = kmsStateProbe(kms);
   const services = {
     buckets: new BucketService({ store, clock, region: config.region }),
-    objects: new ObjectService({ store, blobs, clock, inFlight }),
-    multipart: new MultipartService({ store, blobs, clock, inFlight, checksums: multipartChecksums }),
+    objects: new ObjectService({ store, blobs, clock, inFlight, crypto }),
+    multipart: new MultipartService({ store, blobs, clock, inFlight, checksums: multipartChecksums, crypto }),
     region: config.region,
   };
   // Secret keys and session tokens are sealed with <data>/.coffer/iam.key (created on first start; refused if loose).
@@ -113,7 +118,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     credentials: identity.credentials,
     authorizer,
     sourceIp,
-    endpoints: adminEndpoints(),
+    // /kms/* answers 501 rather than 404 when no KMS is configured.
+    endpoints: adminEndpoints({ kms: { kms, importStaticKey: (keyId) => importStaticKey(kms, keyId) } }),
     region: config.region,
     version: packageVersion(),
     startedAt: clock.now(),
@@ -130,6 +136,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       port: config.port,
       logger,
       handler: async (req, res) => {
+        // Readiness does not depend on the KMS (unencrypted traffic keeps working); it reports it.
+        if (req.url?.includes('/health/ready')) res.setHeader('x-coffer-kms', kmsState());
         if (health(req, res)) return;
         if (req.url?.startsWith(ADMIN_PATH_PREFIX)) return admin(req, res);
         if (isQueryRequest(req, config.domains)) return query(req, res);
@@ -141,6 +149,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await expirer.stop();
     await sweeper.stop();
     await store.close();
+    await kms?.close();
     throw error;
   }
   const host = server.host.includes(':') ? `[${server.host}]` : server.host;
@@ -159,6 +168,26 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await expirer.stop();
       await sweeper.stop();
       await store.close();
+      await kms?.close();
     },
+  };
+}
+
+/** 'online' | 'offline' | 'not-configured', refreshed in the background at most every 10 s. */
+function kmsStateProbe(kms: KeyManager | undefined): () => string {
+  if (!kms) return () => 'not-configured';
+  let state = 'unknown';
+  let checkedAt = 0;
+  let pending = false;
+  return () => {
+    const now = Date.now();
+    if (!pending && now - checkedAt > 10_000) {
+      pending = true;
+      kms.status().then(
+        (status) => { state = status.online ? 'online' : 'offline'; },
+        () => { state = 'offline'; },
+      ).finally(() => { checkedAt = Date.now(); pending = false; });
+    }
+    return state;
   };
 }

@@ -86,6 +86,9 @@ export const APP_ERROR_CODES = [
   'BucketNotEmpty',
   'PreconditionFailed',
   'NotModified',
+  // encryption at rest (SSE)
+  'KMS.NotFoundException',
+  'ServerSideEncryptionConfigurationNotFoundError',
   // storage and service conditions
   'StorageCorrupt',
   'StorageFull',

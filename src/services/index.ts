@@ -2,3 +2,4 @@ export * from './buckets/index.js';
 export * from './objects/index.js';
 export * from './multipart/index.js';
 export * from './iam/index.js';
+export * from './encryption/index.js';

@@ -33,6 +33,16 @@ export interface BucketRecord {
   cors?: BucketCorsRule[] | undefined;
   /** PutBucketPolicy's document exactly as accepted (validated JSON text); absent when none. */
   policy?: string | undefined;
+  /** PutBucketEncryption's default rule; absent when the bucket has none. */
+  encryption?: BucketEncryptionRule | undefined;
+}
+
+/** A bucket's default encryption: applied to writes that carry no SSE headers. */
+export interface BucketEncryptionRule {
+  algorithm: 'AES256' | 'aws:kms';
+  /** aws:kms only: KMSMasterKeyID (without the arn prefix); absent: the KMS default key. */
+  kmsKeyId?: string | undefined;
+  bucketKeyEnabled?: boolean | undefined;
 }
 
 /** Object Lock modes (S3). */
@@ -95,6 +105,42 @@ export interface ObjectPartRef {
   size: number;
 }
 
+/** Server-side encryption modes (AWS: AES256, aws:kms, customer-provided keys). */
+export type SseMode = 'SSE-S3' | 'SSE-KMS' | 'SSE-C';
+
+/** An object key sealed by a key-encryption key (src/crypto sealObjectKey); opaque to storage. */
+export interface StoredSealedKey {
+  iv: string;
+  sealed: string;
+  algorithm: string;
+}
+
+/**
+ * How a version (or a multipart upload) is encrypted at rest. Never holds a usable key: the
+ * object key is sealed by a KMS data key (SSE-S3 / SSE-KMS, itself sealed by the KMS) or by a key
+ * derived from the client's key (SSE-C, of which only the MD5 is kept).
+ */
+export interface ObjectEncryption {
+  mode: SseMode;
+  /** SSE-S3 / SSE-KMS: the KMS key id the data key was generated under. */
+  keyId?: string | undefined;
+  /** SSE-S3 / SSE-KMS: base64 of the KMS ciphertext of the data key. */
+  sealedDataKey?: string | undefined;
+  /** SSE-KMS: base64 of the client's encryption context JSON, as sent. */
+  context?: string | undefined;
+  sealedObjectKey: StoredSealedKey;
+  /** SSE-C: base64 MD5 of the client key (AWS echoes it); never the key. */
+  keyMd5?: string | undefined;
+  /** The data is multipart: part n is encrypted with partKey(objectKey, partNumbers[i]). */
+  multipart?: true | undefined;
+  /** Upload part numbers of the parts in order (multipart objects). */
+  partNumbers?: number[] | undefined;
+  /** Plaintext size (equals `size`); the stored bytes are longer. */
+  plainSize: number;
+  /** SSE-KMS / SSE-C: the plaintext MD5 sealed with the object key (the visible ETag is not the MD5). */
+  sealedEtag?: string | undefined;
+}
+
 export interface ObjectVersionRecord {
   formatVersion: typeof RECORD_FORMAT_VERSION;
   bucket: string;
@@ -126,6 +172,8 @@ export interface ObjectVersionRecord {
   retention?: ObjectRetention | undefined;
   /** Object Lock legal hold; absent when never set. 'ON' blocks deletion regardless of retention. */
   legalHold?: 'ON' | 'OFF' | undefined;
+  /** Encryption at rest; absent for a plaintext version. `size`, part sizes stay plaintext sizes. */
+  encryption?: ObjectEncryption | undefined;
 }
 
 export interface ListObjectsQuery {
@@ -340,6 +388,8 @@ export interface MultipartUploadRecord {
   tags?: StoredTag[] | undefined;
   /** Lock headers given at creation; the completed object carries them (else the bucket default). */
   lock?: ObjectLockRequest | undefined;
+  /** Chosen at creation and sealed with the upload: every part is encrypted with a key derived from it (plainSize 0). */
+  encryption?: ObjectEncryption | undefined;
 }
 
 /** One uploaded part: its own durable blob. */

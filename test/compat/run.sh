@@ -68,6 +68,7 @@ else
   PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   EP="http://127.0.0.1:$PORT"
   env COFFER_ROOT_USER="$AK" COFFER_ROOT_PASSWORD="$SK" COFFER_LOG_LEVEL="${COMPAT_LOG_LEVEL:-warn}" \
+    COFFER_KMS_SECRET_KEY="compat-key:$(head -c 32 /dev/urandom | base64)" \
     node "$ROOT/bin/coffer.mjs" server "$WORK/data" --address "127.0.0.1:$PORT" >"$LOG" 2>&1 &
   SERVER_PID=$!
 fi
@@ -349,6 +350,7 @@ step "workload: restored object equals the first upload" same "$WORK/src/big" "$
 
 source "$HERE/iam.sh"  # IAM + STS: aws iam / aws sts and boto3, then S3 with the new credentials
 source "$HERE/object-lock.sh"  # Object Lock: locked bucket with a default COMPLIANCE rule, retention, refused delete, legal hold
+source "$HERE/sse.sh"  # Encryption at rest: bucket default AES256, aws s3 cp multi-MiB + range, --sse aws:kms, --sse-c over loopback
 
 if [[ ${COMPAT_HUGE:-0} == 1 ]]; then
   section "5 GiB object (COMPAT_HUGE=1): presigned single PUT streamed with curl, md5 checked"

@@ -90,6 +90,8 @@ export const APP_TO_ADMIN: Record<AppErrorCode, Wire> = {
   BucketNotEmpty: ['DeleteConflict', 409, 'The entity is still in use.'],
   PreconditionFailed: ['PreconditionFailed', 412, 'A precondition did not hold.'],
   NotModified: BAD('InvalidRequest', 'Invalid request.'),
+  'KMS.NotFoundException': BAD('InvalidInput', 'The KMS key does not exist.'),
+  ServerSideEncryptionConfigurationNotFoundError: ['NoSuchEntity', 404, 'The entity does not exist.'],
   StorageCorrupt: INTERNAL,
   StorageFull: UNAVAILABLE,
   ServiceUnavailable: UNAVAILABLE,

@@ -136,6 +136,8 @@ export const APP_TO_QUERY: Record<AppErrorCode, QueryErrorCode> = {
   BucketNotEmpty: 'DeleteConflict',
   PreconditionFailed: BAD_INPUT,
   NotModified: BAD_INPUT,
+  'KMS.NotFoundException': BAD_INPUT,
+  ServerSideEncryptionConfigurationNotFoundError: 'NoSuchEntity',
   StorageCorrupt: 'InternalFailure',
   StorageFull: 'ServiceUnavailable',
   ServiceUnavailable: 'ServiceUnavailable',

@@ -34,6 +34,11 @@ export interface OperationContext extends RouteContext {
   /** Server time when the request was admitted (the injected clock), for time-based rules. */
   readonly now: Date;
   readonly services: S3Services;
+  /**
+   * How the request reached us: `secure` over TLS; `loopback` when the client (trusted-proxy
+   * aware source address) is this host. SSE-C keys are accepted only when one of them holds.
+   */
+  readonly transport: { readonly secure: boolean; readonly loopback: boolean };
   /** The decoded, verified payload. Errors if the signature, hash or framing is wrong. */
   body(): Readable;
   /** Reads the whole payload, refusing more than maxBytes (for XML/JSON request bodies). */

@@ -32,7 +32,7 @@ import { renderS3Error } from './errors/index.js';
 import type { OperationContext, OperationSpec, S3Reply, S3Services } from './operation.js';
 import { notImplemented } from './operations/index.js';
 import { RequestBody } from './request-body.js';
-import { requestFacts, trustedProxyMatcher } from './request-facts.js';
+import { requestFacts, sourceIpOf, trustedProxyMatcher } from './request-facts.js';
 import { admitPerItem, objectTagLoader, refuseHalfSignedAnonymous, requestBuckets } from './request-scope.js';
 import { routeRequest } from './router.js';
 
@@ -135,6 +135,7 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
         principal,
         now: receivedAt,
         services: deps.services,
+        transport: transportOf(req, trusted),
         body: () => requestBody.stream(),
         readBody: (maxBytes) => requestBody.read(maxBytes),
         payloadLength: () => requestBody.declaredLength,
@@ -160,6 +161,14 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
       });
     }
   };
+}
+
+/** TLS, or a loopback client (the TCP peer, or the forwarded client behind a trusted proxy). */
+function transportOf(req: IncomingMessage, trusted: ReturnType<typeof trustedProxyMatcher>): OperationContext['transport'] {
+  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const ip = sourceIpOf(req, trusted);
+  const loopback = ip === '::1' || /^127\./.test(ip) || /^::ffff:127\./i.test(ip);
+  return { secure, loopback };
 }
 
 async function writeReply(req: IncomingMessage, res: ServerResponse, reply: S3Reply): Promise<void> {

@@ -2,7 +2,7 @@
 import { AppError, type Clock } from '../../core/index.js';
 import { assertBucketNameNotReserved, assertValidBucketName, type VersioningStatus } from '../../domain/index.js';
 import { parsePolicy, PolicyError, type ParsedPolicy } from '../../iam/policy/index.js';
-import { RECORD_FORMAT_VERSION, StorageError, type BucketCorsRule, type BucketRecord, type DefaultRetentionRule, type MetadataStore, type StoredTag } from '../../storage/ports.js';
+import { RECORD_FORMAT_VERSION, StorageError, type BucketCorsRule, type BucketEncryptionRule, type BucketRecord, type DefaultRetentionRule, type MetadataStore, type StoredTag } from '../../storage/ports.js';
 import { isPublicPolicy, parsedBucketPolicy } from './bucket-policy.js';
 import { assertVersioningChangeAllowed, lockConfigurationOf, withLockConfiguration } from './object-lock-configuration.js';
 
@@ -170,6 +170,12 @@ export class BucketService {
 
   async listBuckets(): Promise<BucketRecord[]> {
     return this.#store.listBuckets();
+  }
+
+  /** PutBucketEncryption (rule validated by the API) and DeleteBucketEncryption (undefined). */
+  async setEncryption(name: string, rule: BucketEncryptionRule | undefined): Promise<void> {
+    const { encryption: _previous, ...rest } = await this.getBucket(name);
+    await this.#update(rule === undefined ? rest : { ...rest, encryption: rule });
   }
 
   /** PutBucketTagging (tags validated and sorted) and DeleteBucketTagging (empty). */

@@ -21,6 +21,8 @@ import {
   type PutVersionOptions,
   type UploadPartRecord,
 } from '../../storage/ports.js';
+import { encryptStream, partKey } from '../../crypto/index.js';
+import { ObjectCrypto, type CustomerKey, type SseRequest } from '../encryption/index.js';
 import { BodyTap, evaluateExpectation, lockForWrite, mapLocked } from '../objects/index.js';
 import type { ChecksumKit } from './checksum-kit.js';
 import { assertPartOrder, combinedCrc32, MAX_OBJECT_BYTES, MAX_PART_BYTES, multipartEtag, objectChecksum, selectParts, type CompletePartInput } from './complete.js';
@@ -33,10 +35,15 @@ export interface MultipartServiceDeps {
   /** Shared with ObjectService and the orphan sweep: committed blobs not yet in metadata. */
   inFlight: Set<string>;
   checksums: ChecksumKit;
+  /** SSE key sealing (shared with ObjectService); absent: no KMS. */
+  crypto?: ObjectCrypto;
 }
 
 /** `lock`: Object Lock headers, refused on a bucket without Object Lock; kept with the upload for completion. */
-export type CreateUploadInput = Pick<MultipartUploadRecord, 'bucket' | 'key' | 'contentHeaders' | 'userMetadata' | 'storageClass' | 'checksum' | 'initiator' | 'tags' | 'lock'>;
+export type CreateUploadInput = Pick<MultipartUploadRecord, 'bucket' | 'key' | 'contentHeaders' | 'userMetadata' | 'storageClass' | 'checksum' | 'initiator' | 'tags' | 'lock'> & {
+  /** SSE headers of CreateMultipartUpload; without them the bucket default applies. */
+  sse?: SseRequest | undefined;
+};
 
 export interface PartBodyInput {
   upload: MultipartUploadRecord;
@@ -47,6 +54,8 @@ export interface PartBodyInput {
   contentMd5: string | undefined;
   /** Runs after the last byte and before the commit: verifies the client's checksum. */
   afterBody?: () => ObjectChecksum | undefined;
+  /** SSE-C uploads: the key again (AWS requires it on every UploadPart). */
+  customer?: CustomerKey | undefined;
 }
 
 export interface CompleteInput {
@@ -75,8 +84,10 @@ export class MultipartService {
   readonly #clock: Clock;
   readonly #inFlight: Set<string>;
   readonly #checksums: ChecksumKit;
+  readonly #crypto: ObjectCrypto;
 
   constructor(deps: MultipartServiceDeps) {
+    this.#crypto = deps.crypto ?? new ObjectCrypto(undefined);
     this.#store = deps.store;
     this.#blobs = deps.blobs;
     this.#clock = deps.clock;
@@ -94,9 +105,19 @@ export class MultipartService {
       // Also judges a requested retention date against now (it must be in the future).
       lockForWrite(bucket, input.lock, now);
     }
-    const { lock, ...rest } = input;
+    const { lock, sse: requested, ...rest } = input;
     const hasLock = lock !== undefined && (lock.retention !== undefined || lock.legalHold !== undefined);
-    const upload: MultipartUploadRecord = { formatVersion: RECORD_FORMAT_VERSION, ...rest, ...(hasLock ? { lock } : {}), uploadId: newUploadId(now), initiated: now };
+    // The mode and the object key are chosen now and sealed with the upload; parts derive their keys from it.
+    const sse = this.#crypto.forWrite(requested ? undefined : await this.#store.getBucket(input.bucket), requested);
+    const sealed = sse ? await this.#crypto.seal(sse, input.bucket, input.key) : undefined;
+    const upload: MultipartUploadRecord = {
+      formatVersion: RECORD_FORMAT_VERSION,
+      ...rest,
+      ...(hasLock ? { lock } : {}),
+      ...(sealed ? { encryption: { ...sealed.encryption, multipart: true, plainSize: 0 } } : {}),
+      uploadId: newUploadId(now),
+      initiated: now,
+    };
     try {
       await this.#store.uploads.createUpload(upload);
     } catch (error) {
@@ -117,7 +138,8 @@ export class MultipartService {
     if (input.size !== undefined && input.size > MAX_PART_BYTES) {
       throw new AppError('EntityTooLarge', { message: 'Your proposed upload exceeds the maximum allowed size', fields: { MaxSizeAllowed: String(MAX_PART_BYTES) } });
     }
-    return this.#storePart(input.upload, input.partNumber, input.body, input.size ?? MAX_PART_BYTES, (tap) => {
+    const key = await this.#partKey(input.upload, input.partNumber, input.customer);
+    return this.#storePart(input.upload, input.partNumber, input.body, input.size ?? MAX_PART_BYTES, key, (tap) => {
       if (input.size !== undefined && tap.bytes !== input.size) {
         throw new AppError('IncompleteBody', { message: 'You did not provide the number of bytes specified by the Content-Length HTTP header.' });
       }
@@ -126,16 +148,30 @@ export class MultipartService {
   }
 
   /** UploadPartCopy: the part is a new blob holding `source` (or the range of it) that was read. */
-  async copyPart(upload: MultipartUploadRecord, partNumber: number, data: Readable, length: number): Promise<UploadPartRecord> {
+  async copyPart(upload: MultipartUploadRecord, partNumber: number, data: Readable, length: number, customer?: CustomerKey): Promise<UploadPartRecord> {
     if (length > MAX_PART_BYTES) {
       throw new AppError('InvalidRequest', { message: 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120' });
     }
     const hasher = upload.checksum ? this.#checksums.create(upload.checksum.algorithm) : undefined;
     const algorithm = upload.checksum?.algorithm;
-    return this.#storePart(upload, partNumber, data, length, (tap) => {
+    const key = await this.#partKey(upload, partNumber, customer);
+    return this.#storePart(upload, partNumber, data, length, key, (tap) => {
       if (tap.bytes !== length) throw new AppError('InternalError', { details: { reason: 'copy source shorter than its record', expected: length, read: tap.bytes } });
       return hasher && algorithm ? { algorithm, value: hasher.digest().toString('base64'), type: 'FULL_OBJECT' } : undefined;
     }, undefined, hasher);
+  }
+
+  /** SSE uploads: the part's key (SSE-C: the request must carry the upload's key); undefined otherwise. */
+  async #partKey(upload: MultipartUploadRecord, partNumber: number, customer: CustomerKey | undefined): Promise<Buffer | undefined> {
+    if (!upload.encryption) {
+      if (customer) throw new AppError('InvalidRequest', { message: 'The multipart upload was not initiated with SSE-C: the encryption parameters are not applicable.' });
+      return undefined;
+    }
+    if (upload.encryption.mode === 'SSE-C' && !customer) {
+      throw new AppError('InvalidRequest', { message: 'The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.' });
+    }
+    const objectKey = await this.#crypto.unseal(upload.encryption, upload.bucket, upload.key, customer);
+    return partKey(objectKey, partNumber);
   }
 
   async #storePart(
@@ -143,6 +179,7 @@ export class MultipartService {
     partNumber: number,
     body: Readable,
     limit: number,
+    key: Buffer | undefined,
     verify: (tap: BodyTap) => ObjectChecksum | undefined,
     contentMd5: string | undefined,
     hasher?: { update(bytes: Buffer): void },
@@ -152,8 +189,9 @@ export class MultipartService {
     let checksum: ObjectChecksum | undefined;
     let md5: Buffer;
     try {
-      if (hasher) await pipeline(body, hashing(hasher), tap, writer.stream);
-      else await pipeline(body, tap, writer.stream);
+      // Taps see plaintext; the part blob holds the part's own encrypted stream.
+      const stages: NodeJS.ReadWriteStream[] = [...(hasher ? [hashing(hasher)] : []), tap, ...(key ? [encryptStream(key)] : [])];
+      await pipeline([body, ...stages, writer.stream]);
       checksum = verify(tap);
       md5 = tap.md5();
       if (contentMd5 !== undefined && md5.toString('base64') !== contentMd5) {
@@ -246,6 +284,7 @@ export class MultipartService {
       ...(upload.tags && upload.tags.length > 0 ? { tags: upload.tags } : {}),
       // The upload's lock headers, else the bucket default as it is at completion.
       ...lockForWrite(bucket, upload.lock, now, false),
+      ...(upload.encryption ? { encryption: { ...upload.encryption, multipart: true as const, partNumbers: parts.map((p) => p.partNumber), plainSize: size } } : {}),
     };
     let result;
     try {

@@ -3,6 +3,7 @@
  * Ordering that keeps acknowledged data safe: bytes durable first (blob commit fsyncs),
  * then the metadata commit, then removal of what the write replaced.
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, type Clock } from '../../core/index.js';
@@ -20,11 +21,14 @@ import {
   type MetadataStore,
   type ObjectChecksum,
   type ObjectData,
+  type ObjectEncryption,
   type ObjectLockRequest,
   type ObjectRetention,
   type ObjectVersionRecord,
   type StoredTag,
 } from '../../storage/ports.js';
+import { encryptStream, sealValue } from '../../crypto/index.js';
+import { decryptInline, encryptBytes, ObjectCrypto, openEncryptedBlobs, type CustomerKey, type SseRequest } from '../encryption/index.js';
 import { BodyTap, collectBody } from './body-tap.js';
 import { blobIdsOf, openParts } from './part-data.js';
 import { deleteMarkerRecord, type DeleteOutcome } from './versioning.js';
@@ -55,6 +59,8 @@ export interface PutObjectInput {
   /** Object Lock headers (validated shape); refused on a bucket without Object Lock. Without a
    * retention the bucket default applies at commit time. */
   lock?: ObjectLockRequest;
+  /** SSE headers of the write; without them the bucket default (or auto-encryption) applies. */
+  sse?: SseRequest | undefined;
 }
 
 /** Options of DeleteObject / DeleteObjects entries. */
@@ -69,6 +75,8 @@ export interface ObjectServiceDeps {
   clock: Clock;
   /** Blob ids committed but not yet referenced by metadata, protected from the orphan sweep. */
   inFlight: Set<string>;
+  /** SSE: the KMS-backed key sealing; absent: no KMS (SSE-C still works). */
+  crypto?: ObjectCrypto;
 }
 
 export class ObjectService {
@@ -76,12 +84,14 @@ export class ObjectService {
   readonly #blobs: BlobStore;
   readonly #clock: Clock;
   readonly #inFlight: Set<string>;
+  readonly crypto: ObjectCrypto;
 
   constructor(deps: ObjectServiceDeps) {
     this.#store = deps.store;
     this.#blobs = deps.blobs;
     this.#clock = deps.clock;
     this.#inFlight = deps.inFlight;
+    this.crypto = deps.crypto ?? new ObjectCrypto(undefined);
   }
 
   async putObject(input: PutObjectInput): Promise<ObjectVersionRecord> {
@@ -92,7 +102,10 @@ export class ObjectService {
     }
     if (input.expect) evaluateExpectation(await this.#store.getObjectVersion(input.bucket, input.key), input.expect);
     if (input.lock) assertLockAllowed(await this.#bucket(input.bucket), input.lock);
-    const { data, blobId, digest } = await this.#storeBody(input);
+    // The mode is settled (and the object key sealed, KMS errors answered) before any body byte is read.
+    const sse = this.crypto.forWrite(input.sse ? undefined : await this.#store.getBucket(input.bucket), input.sse);
+    const sealed = sse ? await this.crypto.seal(sse, input.bucket, input.key) : undefined;
+    const { data, blobId, digest } = await this.#storeBody(input, sealed?.objectKey);
     try {
       // The versioning state and lock default are read once the body is stored, as close to the commit as possible.
       const bucket = await this.#bucket(input.bucket);
@@ -108,6 +121,7 @@ export class ObjectService {
         isDeleteMarker: false,
         size: digest.size,
         etag: `"${digest.md5Hex}"`,
+        ...(sealed ? encryptedFields(sealed, digest) : {}),
         lastModified: now,
         contentHeaders: input.contentHeaders,
         userMetadata: input.userMetadata,
@@ -132,18 +146,21 @@ export class ObjectService {
     }
   }
 
-  async #storeBody(input: PutObjectInput): Promise<{ data: ObjectData; blobId: string | undefined; digest: BodyDigest }> {
+  /** Plaintext passes the taps (MD5, CRC, checksums), then is encrypted when `objectKey` is given. */
+  async #storeBody(input: PutObjectInput, objectKey: Buffer | undefined): Promise<{ data: ObjectData; blobId: string | undefined; digest: BodyDigest }> {
     const tap = new BodyTap(input.size ?? MAX_PUT_OBJECT_BYTES);
     if (input.size !== undefined && input.size <= INLINE_THRESHOLD_BYTES) {
-      const bytes = await collectBody(input.body, tap);
+      const plain = await collectBody(input.body, tap);
       const digest = verifyBody(input, tap);
+      const bytes = objectKey ? encryptBytes(objectKey, plain) : plain;
       const data: ObjectData = bytes.length === 0 ? { kind: 'none' } : { kind: 'inline', bytes };
       return { data, blobId: undefined, digest };
     }
     const writer = await this.#blobs.createWriter();
     let digest: BodyDigest;
     try {
-      await pipeline(input.body, tap, writer.stream);
+      if (objectKey) await pipeline(input.body, tap, encryptStream(objectKey), writer.stream);
+      else await pipeline(input.body, tap, writer.stream);
       digest = verifyBody(input, tap);
     } catch (error) {
       await writer.abort();
@@ -172,16 +189,44 @@ export class ObjectService {
     return record;
   }
 
-  /** The bytes to send for a GET: small inline objects as one Buffer (no stream machinery). */
-  async openBody(record: ObjectVersionRecord, range?: ByteRange): Promise<Readable | Buffer> {
-    const data = record.data;
-    if (data.kind === 'none') return Buffer.alloc(0);
-    if (data.kind === 'inline') return range ? data.bytes.subarray(range.start, range.end + 1) : data.bytes;
-    return this.openData(record, range);
+  /**
+   * SSE: checks the request's SSE-C key against the version and returns the object key (undefined
+   * for a plaintext version). Missing SSE-C key 400, wrong key 403, SSE-C headers on another mode 400.
+   */
+  async objectKeyFor(record: Pick<ObjectVersionRecord, 'bucket' | 'key' | 'encryption'>, customer: CustomerKey | undefined): Promise<Buffer | undefined> {
+    if (!record.encryption) {
+      if (customer) throw new AppError('InvalidRequest', { message: 'The encryption parameters are not applicable to this object.' });
+      return undefined;
+    }
+    return this.crypto.unseal(record.encryption, record.bucket, record.key, customer);
   }
 
-  async openData(record: ObjectVersionRecord, range?: ByteRange): Promise<Readable> {
+  /** The bytes to send for a GET: small inline objects as one Buffer (no stream machinery). */
+  async openBody(record: ObjectVersionRecord, range?: ByteRange, customer?: CustomerKey, unsealed?: Buffer): Promise<Readable | Buffer> {
     const data = record.data;
+    const objectKey = unsealed ?? (await this.objectKeyFor(record, customer));
+    if (objectKey && data.kind === 'inline') return decryptInline(record, objectKey, data.bytes, range);
+    if (data.kind === 'none') return Buffer.alloc(0);
+    if (data.kind === 'inline') return range ? data.bytes.subarray(range.start, range.end + 1) : data.bytes;
+    return this.openData(record, range, customer, objectKey);
+  }
+
+  /** `unsealed`: the object key from objectKeyFor, when the caller already checked the request's key. */
+  async openData(record: ObjectVersionRecord, range?: ByteRange, customer?: CustomerKey, unsealed?: Buffer): Promise<Readable> {
+    const data = record.data;
+    const objectKey = unsealed ?? (await this.objectKeyFor(record, customer));
+    if (objectKey) {
+      if (data.kind === 'inline') return Readable.from([await this.openBody(record, range, customer, objectKey)]);
+      if (data.kind === 'none') return Readable.from([]);
+      try {
+        return await openEncryptedBlobs(this.#blobs, record, objectKey, range);
+      } catch (error) {
+        if (error instanceof StorageError && error.code === 'NotFound') {
+          throw new AppError('StorageCorrupt', { details: { bucket: record.bucket, key: record.key, versionId: record.versionId } });
+        }
+        throw error;
+      }
+    }
     if (data.kind === 'none') return Readable.from([]);
     if (data.kind === 'inline') {
       const bytes = range ? data.bytes.subarray(range.start, range.end + 1) : data.bytes;
@@ -310,6 +355,14 @@ export class ObjectService {
       for (const blobId of blobIdsOf(record.data)) await this.#blobs.delete(blobId).catch(() => undefined);
     }
   }
+}
+
+/** The stored encryption of a single-part write; SSE-KMS / SSE-C ETags are not the plaintext MD5 (AWS). */
+function encryptedFields(sealed: { objectKey: Buffer; encryption: Omit<ObjectEncryption, 'plainSize'> }, digest: BodyDigest): Pick<ObjectVersionRecord, 'etag' | 'encryption'> {
+  const encryption: ObjectEncryption = { ...sealed.encryption, plainSize: digest.size };
+  if (encryption.mode === 'SSE-S3') return { etag: `"${digest.md5Hex}"`, encryption };
+  encryption.sealedEtag = sealValue(sealed.objectKey, 'etag', Buffer.from(digest.md5Hex, 'hex'));
+  return { etag: `"${createHash('md5').update(encryption.sealedEtag).digest('hex')}"`, encryption };
 }
 
 interface BodyDigest {

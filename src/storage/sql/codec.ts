@@ -9,7 +9,9 @@ import {
   StorageError,
   type BucketCorsRule,
   type BucketRecord,
+  type BucketEncryptionRule,
   type DefaultRetentionRule,
+  type ObjectEncryption,
   type ObjectChecksum,
   type ObjectData,
   type ObjectDataLocation,
@@ -36,6 +38,8 @@ interface StoredBucketV1 {
   policy?: string;
   /** Added within format 1 as an optional field: PutObjectLockConfiguration's default rule. */
   objectLockDefault?: DefaultRetentionRule;
+  /** Added within format 1 as an optional field: PutBucketEncryption's default rule. */
+  encryption?: BucketEncryptionRule;
 }
 
 interface StoredObjectV1 {
@@ -60,6 +64,8 @@ interface StoredObjectV1 {
   retention?: { mode: ObjectRetention['mode']; retainUntil: string };
   /** Added within format 1 as an optional field: Object Lock legal hold (mirrored in legal_hold). */
   legalHold?: 'ON' | 'OFF';
+  /** Added within format 1 as an optional field: encryption at rest (sealed keys only). */
+  encryption?: ObjectEncryption;
 }
 
 export interface EncodedObject {
@@ -98,6 +104,7 @@ export function encodeBucket(bucket: BucketRecord): { name: string; record: stri
     ...(bucket.tags ? { tags: encodeTags(bucket.tags) } : {}),
     ...(bucket.policy !== undefined ? { policy: bucket.policy } : {}),
     ...(bucket.objectLockDefault ? { objectLockDefault: encodeRule(bucket.objectLockDefault) } : {}),
+    ...(bucket.encryption ? { encryption: bucket.encryption } : {}),
   };
   return { name: bucket.name, record: JSON.stringify(stored), created_at: createdAt };
 }
@@ -116,6 +123,7 @@ export function decodeBucket(name: string, json: string): BucketRecord {
     ...(stored.tags ? { tags: decodeTags(stored.tags, name) } : {}),
     ...(typeof stored.policy === 'string' ? { policy: stored.policy } : {}),
     ...(stored.objectLockDefault ? { objectLockDefault: decodeRule(stored.objectLockDefault, name) } : {}),
+    ...(stored.encryption ? { encryption: decodeBucketEncryption(stored.encryption, name) } : {}),
   };
 }
 
@@ -151,6 +159,7 @@ export function encodeObject(record: ObjectVersionRecord): EncodedObject {
     ...(record.tags ? { tags: encodeTags(record.tags) } : {}),
     ...(record.retention ? { retention: { mode: record.retention.mode, retainUntil: record.retention.retainUntil.toISOString() } } : {}),
     ...(record.legalHold ? { legalHold: record.legalHold } : {}),
+    ...(record.encryption ? { encryption: record.encryption } : {}),
   };
   return {
     bucket: record.bucket,
@@ -197,6 +206,7 @@ function decodeObjectFields(row: ObjectSummaryRow) {
     storageClass: stored.storageClass,
     ...(stored.tags ? { tags: decodeTags(stored.tags, where) } : {}),
     ...decodeLock(stored, where),
+    ...(stored.encryption !== undefined ? { encryption: decodeEncryption(stored.encryption, where) } : {}),
   };
   return { fields, stored, where };
 }
@@ -228,6 +238,23 @@ function decodeLock(stored: StoredObjectV1, where: string): Pick<ObjectVersionRe
     lock.legalHold = stored.legalHold;
   }
   return lock;
+}
+
+function decodeBucketEncryption(stored: BucketEncryptionRule, where: string): BucketEncryptionRule {
+  if (stored.algorithm !== 'AES256' && stored.algorithm !== 'aws:kms') throw new StorageError('Corrupt', `bucket ${where}: invalid encryption rule`);
+  return stored;
+}
+
+/** Checks the shape of a stored encryption field (never guesses: a damaged one is Corrupt). */
+export function decodeEncryption(stored: unknown, where: string): ObjectEncryption {
+  const e = stored as Partial<ObjectEncryption> | null;
+  const sealed = e?.sealedObjectKey;
+  const modeOk = e?.mode === 'SSE-S3' || e?.mode === 'SSE-KMS' || e?.mode === 'SSE-C';
+  if (!e || !modeOk || typeof e.plainSize !== 'number' || !sealed || typeof sealed.iv !== 'string' || typeof sealed.sealed !== 'string' || typeof sealed.algorithm !== 'string') {
+    throw new StorageError('Corrupt', `${where}: invalid encryption field`);
+  }
+  if (e.mode !== 'SSE-C' && (typeof e.keyId !== 'string' || typeof e.sealedDataKey !== 'string')) throw new StorageError('Corrupt', `${where}: encryption without a sealed data key`);
+  return e as ObjectEncryption;
 }
 
 function encodeTags(tags: readonly StoredTag[]): Array<[string, string]> {

@@ -7,10 +7,11 @@ import {
   StorageError,
   type ChecksumAlgorithm,
   type MultipartUploadRecord,
+  type ObjectEncryption,
   type ObjectLockRequest,
   type UploadPartRecord,
 } from '../ports.js';
-import { parseVersioned } from './codec.js';
+import { decodeEncryption, parseVersioned } from './codec.js';
 
 interface StoredUploadV1 {
   formatVersion: 1;
@@ -24,6 +25,8 @@ interface StoredUploadV1 {
   tags?: Array<{ key: string; value: string }>;
   /** Optional field added without a format bump: Object Lock headers given at creation. */
   lock?: { retention?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; retainUntil: string }; legalHold?: 'ON' | 'OFF' };
+  /** Optional field added without a format bump: encryption chosen at creation (sealed keys only). */
+  encryption?: ObjectEncryption;
 }
 
 interface StoredPartV1 {
@@ -62,6 +65,7 @@ export function encodeUpload(upload: MultipartUploadRecord): UploadRow & { initi
     initiator: upload.initiator,
     ...(upload.tags && upload.tags.length > 0 ? { tags: upload.tags } : {}),
     ...(upload.lock ? { lock: encodeLock(upload.lock) } : {}),
+    ...(upload.encryption ? { encryption: upload.encryption } : {}),
   };
   return { bucket: upload.bucket, upload_id: upload.uploadId, key: upload.key, initiated, record: JSON.stringify(stored) };
 }
@@ -82,6 +86,7 @@ export function decodeUpload(row: UploadRow): MultipartUploadRecord {
     initiator: stored.initiator,
     ...(stored.tags ? { tags: stored.tags } : {}),
     ...(stored.lock ? { lock: decodeLock(stored.lock, where) } : {}),
+    ...(stored.encryption !== undefined ? { encryption: decodeEncryption(stored.encryption, where) } : {}),
   };
 }
 

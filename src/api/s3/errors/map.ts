@@ -81,6 +81,8 @@ export const APP_TO_S3: Record<AppErrorCode, S3ErrorCode> = {
   BucketNotEmpty: 'BucketNotEmpty',
   PreconditionFailed: 'PreconditionFailed',
   NotModified: 'NotModified',
+  'KMS.NotFoundException': 'KMS.NotFoundException',
+  ServerSideEncryptionConfigurationNotFoundError: 'ServerSideEncryptionConfigurationNotFoundError',
   StorageCorrupt: 'InternalError',
   StorageFull: 'ServiceUnavailable',
   ServiceUnavailable: 'ServiceUnavailable',

@@ -21,14 +21,9 @@ import { lockRequestOf } from './object-lock-input.js';
 import { taggingHeaderOf } from './tagging-input.js';
 import { readVersionIdHeader, writeVersionIdHeader } from './version-headers.js';
 import { writeExpectationOf } from './write-conditions.js';
+import { copySourceCustomerKeyOf, sseRequestOf, sseResponseHeaders } from './sse-headers.js';
 
 export const MAX_COPY_SOURCE_BYTES = 5 * 1024 ** 3;
-
-const SSE_COPY_SOURCE = [
-  'x-amz-copy-source-server-side-encryption-customer-algorithm',
-  'x-amz-copy-source-server-side-encryption-customer-key',
-  'x-amz-copy-source-server-side-encryption-customer-key-md5',
-];
 
 type Directive = 'COPY' | 'REPLACE';
 
@@ -61,9 +56,9 @@ async function readSource(ctx: OperationContext, source: CopySource): Promise<Ob
   return record;
 }
 
-function refuseSelfCopy(ctx: OperationContext, source: CopySource, record: ObjectVersionRecord, metadata: Directive, storageClass: string): void {
+function refuseSelfCopy(ctx: OperationContext, source: CopySource, record: ObjectVersionRecord, metadata: Directive, storageClass: string, encrypts: boolean): void {
   const sameObject = source.bucket === ctx.bucket && source.key === ctx.key && record.isLatest;
-  const changesSomething = metadata === 'REPLACE' || (ctx.headers['x-amz-storage-class'] !== undefined && storageClass !== record.storageClass);
+  const changesSomething = encrypts || metadata === 'REPLACE' || (ctx.headers['x-amz-storage-class'] !== undefined && storageClass !== record.storageClass);
   if (sameObject && !changesSomething) {
     throw new AppError('InvalidRequest', {
       message: "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
@@ -104,9 +99,9 @@ export const CopyObject = defineOperation({
   authorize: copyChecks,
   handle: async (ctx) => {
     refuseUnsupportedObjectHeaders(ctx, ['x-amz-tagging', 'if-match', 'if-none-match']);
-    for (const name of SSE_COPY_SOURCE) {
-      if (ctx.headers[name] !== undefined) throw new AppError('NotImplemented', { message: `The ${name} header is not supported yet.` });
-    }
+    // Copies always re-seal: the destination gets its own object key, for its own name, in its own mode.
+    const sse = sseRequestOf(ctx);
+    const sourceCustomer = copySourceCustomerKeyOf(ctx);
     const source = parseCopySource(ctx.headers['x-amz-copy-source']);
     const metadataDirective = directiveOf(ctx, 'x-amz-metadata-directive');
     const taggingDirective = directiveOf(ctx, 'x-amz-tagging-directive');
@@ -120,10 +115,10 @@ export const CopyObject = defineOperation({
     if (record.size > MAX_COPY_SOURCE_BYTES) {
       throw new AppError('InvalidRequest', { message: `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_SOURCE_BYTES}` });
     }
-    refuseSelfCopy(ctx, source, record, metadataDirective, storageClass);
+    refuseSelfCopy(ctx, source, record, metadataDirective, storageClass, sse !== undefined);
     const replace = metadataDirective === 'REPLACE';
     const { tap, result } = checksumTap(ctx, record);
-    const data = await ctx.services.objects.openData(record);
+    const data = await ctx.services.objects.openData(record, undefined, sourceCustomer);
     const body = tap ? data.pipe(tap) : data;
     if (tap) data.on('error', (error) => tap.destroy(error));
     const created = await ctx.services.objects.putObject({
@@ -139,10 +134,11 @@ export const CopyObject = defineOperation({
       tags: taggingDirective === 'REPLACE' ? (requestTags ?? []) : (record.tags ?? []),
       expect,
       ...(lock === undefined ? {} : { lock }),
+      sse,
     });
     const sourceVersion = await readVersionIdHeader({ ...ctx, bucket: source.bucket }, record);
     return {
-      headers: { ...writeVersionIdHeader(created), 'x-amz-copy-source-version-id': sourceVersion },
+      headers: { ...writeVersionIdHeader(created), 'x-amz-copy-source-version-id': sourceVersion, ...sseResponseHeaders(created.encryption) },
       body: copyResultXml(created),
     };
   },

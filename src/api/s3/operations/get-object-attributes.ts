@@ -12,6 +12,7 @@ import { defineOperation, type OperationContext, type RouteContext } from '../op
 import { versionConditions } from './check-conditions.js';
 import { hideMissingObject } from './missing-object.js';
 import { liveVersion } from './object-tagging.js';
+import { customerKeyOf } from './sse-headers.js';
 import { readVersionIdHeader } from './version-headers.js';
 
 const ATTRIBUTES = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'] as const;
@@ -90,6 +91,8 @@ export const GetObjectAttributes = defineOperation({
   handle: async (ctx) => {
     const wanted = attributesOf(ctx);
     const record = await hideMissingObject(ctx, () => liveVersion(ctx, 'GET'));
+    // As GetObject/HeadObject: an SSE-C version answers only to its key (400 without, 403 wrong).
+    if (record.encryption?.mode === 'SSE-C' || customerKeyOf(ctx) !== undefined) await ctx.services.objects.objectKeyFor(record, customerKeyOf(ctx));
     return {
       headers: { 'last-modified': record.lastModified.toUTCString(), 'x-amz-version-id': await readVersionIdHeader(ctx, record) },
       body: attributesXml(ctx, record, wanted),

@@ -9,6 +9,7 @@ import { hideMissingObject } from './missing-object.js';
 import { lockResponseHeaders } from './object-lock-access.js';
 import { checkReadPreconditions } from './preconditions.js';
 import { readVersionIdHeader } from './version-headers.js';
+import { customerKeyOf, refuseSseHeadersOnRead, sseResponseHeaders } from './sse-headers.js';
 
 const OVERRIDES: Record<string, string> = {
   'response-content-type': 'content-type',
@@ -47,6 +48,7 @@ async function readObject(ctx: OperationContext, withBody: boolean): Promise<S3R
   if (overrides.length > 0 && !ctx.principal) {
     throw new AppError('InvalidRequest', { message: 'Request specific response headers cannot be used for anonymous GET requests.' });
   }
+  refuseSseHeadersOnRead(ctx.headers);
   const versionId = ctx.query.get('versionId');
   const record = await hideMissingObject(ctx, () => ctx.services.objects.getObjectRecord(ctx.bucket as string, ctx.key as string, versionId));
   if (record.isDeleteMarker) {
@@ -56,12 +58,18 @@ async function readObject(ctx: OperationContext, withBody: boolean): Promise<S3R
       fields: { Method: withBody ? 'GET' : 'HEAD', ResourceType: 'DeleteMarker' },
     });
   }
+  // The part number is a request parameter: checked before the SSE-C key (InvalidPart, as AWS).
+  const byPart = partRange(ctx, record);
+  // SSE-C: the key is checked (400 without, 403 wrong) before anything about the object is told.
+  const customer = customerKeyOf(ctx);
+  // HEAD of an SSE-S3/SSE-KMS object needs no KMS round trip.
+  const needsKey = withBody || customer !== undefined || record.encryption?.mode === 'SSE-C';
+  const objectKey = needsKey ? await ctx.services.objects.objectKeyFor(record, customer) : undefined;
   checkReadPreconditions(ctx.headers, record);
-  const headers: Record<string, string | number> = objectHeaders(record);
+  const headers: Record<string, string | number> = { ...objectHeaders(record), ...sseResponseHeaders(record.encryption) };
   Object.assign(headers, await lockResponseHeaders(ctx, record));
   const versionHeader = await readVersionIdHeader(ctx, record);
   if (versionHeader !== undefined) headers['x-amz-version-id'] = versionHeader;
-  const byPart = partRange(ctx, record);
   const range = byPart === 'none' ? resolveRange(ctx.headers.range, record.size) : byPart;
   let status = 200;
   if (range) {
@@ -83,7 +91,7 @@ async function readObject(ctx: OperationContext, withBody: boolean): Promise<S3R
   }
   for (const name of overrides) headers[OVERRIDES[name] as string] = ctx.query.get(name) as string;
   if (!withBody || (range === undefined && record.size === 0)) return { status, headers };
-  const body = await ctx.services.objects.openBody(record, range);
+  const body = await ctx.services.objects.openBody(record, range, customer, objectKey);
   return { status, headers, body };
 }
 

@@ -2,6 +2,7 @@ import type { OperationSpec } from '../operation.js';
 import { CreateBucket, DeleteBucket, GetBucketLocation, HeadBucket } from './bucket-operations.js';
 import { DeleteBucketPolicy, GetBucketPolicy, GetBucketPolicyStatus, PutBucketPolicy } from './bucket-policy.js';
 import { DeleteBucketTagging, GetBucketTagging, PutBucketTagging } from './bucket-tagging.js';
+import { DeleteBucketEncryption, GetBucketEncryption, PutBucketEncryption } from './bucket-encryption.js';
 import { CopyObject } from './copy-object.js';
 import { GetObjectAttributes } from './get-object-attributes.js';
 import { ListBuckets } from './list-buckets.js';
@@ -38,4 +39,5 @@ export const IMPLEMENTED_OPERATIONS: readonly OperationSpec[] = [
   PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy, GetBucketPolicyStatus,
   PutObjectLockConfiguration, GetObjectLockConfiguration, PutObjectRetention, GetObjectRetention,
   PutObjectLegalHold, GetObjectLegalHold,
+  PutBucketEncryption, GetBucketEncryption, DeleteBucketEncryption,
 ];

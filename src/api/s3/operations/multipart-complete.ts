@@ -7,8 +7,9 @@ import type { CompletePartInput } from '../../../services/index.js';
 import type { ChecksumAlgorithm } from '../../../storage/ports.js';
 import { buildXml, CHECKSUM_ALGORITHMS, child, children, parseXml, type XmlElement } from '../../common/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
-import { refuseUnsupportedPartHeaders } from './multipart-upload-part.js';
+import { refuseUnsupportedPartHeaders, uploadOf } from './multipart-upload-part.js';
 import { writeVersionIdHeader } from './version-headers.js';
+import { assertUploadCustomerKey, customerKeyOf, sseResponseHeaders } from './sse-headers.js';
 import { writeExpectationOf } from './write-conditions.js';
 
 export const MAX_COMPLETE_BODY_BYTES = 1024 * 1024;
@@ -67,6 +68,9 @@ export const CompleteMultipartUpload = defineOperation({
     const expect = writeExpectationOf(ctx.headers);
     const expectedChecksum = expectedChecksumOf(ctx);
     const expectedSize = expectedSizeOf(ctx);
+    // SSE-C headers are optional here (AWS), but when sent they must carry the upload's key.
+    const customer = customerKeyOf(ctx);
+    if (customer) assertUploadCustomerKey((await uploadOf(ctx)).encryption, customer);
     const parts = parseCompleteBody(await ctx.readBody(MAX_COMPLETE_BODY_BYTES));
     const record = await ctx.services.multipart.completeUpload({
       bucket: ctx.bucket as string,
@@ -84,6 +88,6 @@ export const CompleteMultipartUpload = defineOperation({
       ETag: record.etag,
       ...(record.checksum ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type } : {}),
     });
-    return { headers: writeVersionIdHeader(record), body };
+    return { headers: { ...writeVersionIdHeader(record), ...sseResponseHeaders(record.encryption) }, body };
   },
 });

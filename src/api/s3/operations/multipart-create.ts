@@ -8,6 +8,7 @@ import { objectWriteChecks } from './check-conditions.js';
 import { contentHeadersOf, refuseUnsupportedObjectHeaders, storageClassOf, userMetadataOf } from './put-object.js';
 import { lockRequestOf } from './object-lock-input.js';
 import { taggingHeaderOf } from './tagging-input.js';
+import { sseRequestOf, sseResponseHeaders } from './sse-headers.js';
 
 /** x-amz-checksum-algorithm / x-amz-checksum-type as S3 pairs them. */
 export function uploadChecksumOf(ctx: OperationContext): MultipartUploadRecord['checksum'] {
@@ -43,6 +44,7 @@ export const CreateMultipartUpload = defineOperation({
     const tags = taggingHeaderOf(ctx.headers);
     const lock = lockRequestOf(ctx.headers, ctx.now);
     const owner = ownerXml(ctx);
+    const sse = sseRequestOf(ctx);
     const upload = await ctx.services.multipart.createUpload({
       bucket: ctx.bucket as string,
       key: ctx.key as string,
@@ -53,8 +55,9 @@ export const CreateMultipartUpload = defineOperation({
       initiator: { id: owner.ID, displayName: owner.DisplayName },
       ...(tags === undefined ? {} : { tags }),
       ...(lock === undefined ? {} : { lock }),
+      sse,
     });
     const body = buildXml('InitiateMultipartUploadResult', { Bucket: upload.bucket, Key: upload.key, UploadId: upload.uploadId });
-    return { headers: uploadChecksumHeaders(upload), body };
+    return { headers: { ...uploadChecksumHeaders(upload), ...sseResponseHeaders(upload.encryption) }, body };
   },
 });

@@ -11,11 +11,7 @@ import { copySourceCheck, copySourceConditions, copySourceOf } from './check-con
 import { parseCopySource } from './copy-source.js';
 import { partNumberOf, refuseUnsupportedPartHeaders, uploadOf } from './multipart-upload-part.js';
 import { checkReadPreconditions } from './preconditions.js';
-
-const SSE_COPY_SOURCE = [
-  'x-amz-copy-source-server-side-encryption-customer-algorithm',
-  'x-amz-copy-source-server-side-encryption-customer-key',
-];
+import { assertUploadCustomerKey, copySourceCustomerKeyOf, customerKeyOf, sseResponseHeaders } from './sse-headers.js';
 
 /** The copy-source conditions with GET's precedence rules; every failure is 412 for a copy. */
 export function checkCopySourceConditions(ctx: OperationContext, source: ObjectVersionRecord): void {
@@ -68,10 +64,13 @@ export const UploadPartCopy = defineOperation({
     return source ? [target, copySourceCheck(source)] : [target];
   },
   handle: async (ctx) => {
-    refuseUnsupportedPartHeaders(ctx, SSE_COPY_SOURCE);
+    refuseUnsupportedPartHeaders(ctx);
+    const customer = customerKeyOf(ctx);
+    const sourceCustomer = copySourceCustomerKeyOf(ctx);
     const partNumber = partNumberOf(ctx);
     const from = parseCopySource(ctx.headers['x-amz-copy-source']);
     const upload = await uploadOf(ctx);
+    assertUploadCustomerKey(upload.encryption, customer);
     await ctx.services.buckets.getBucket(from.bucket);
     const source = await ctx.services.objects.getObjectRecord(from.bucket, from.key, from.versionId);
     if (source.isDeleteMarker) {
@@ -80,14 +79,14 @@ export const UploadPartCopy = defineOperation({
     checkCopySourceConditions(ctx, source);
     const range = copySourceRangeOf(ctx, source.size);
     const length = range ? range.end - range.start + 1 : source.size;
-    const data = await ctx.services.objects.openData(source, range);
-    const part = await ctx.services.multipart.copyPart(upload, partNumber, data, length);
+    const data = await ctx.services.objects.openData(source, range, sourceCustomer);
+    const part = await ctx.services.multipart.copyPart(upload, partNumber, data, length, customer);
     const body = buildXml('CopyPartResult', {
       ETag: part.etag,
       LastModified: part.lastModified,
       ...(part.checksum ? { [`Checksum${part.checksum.algorithm}`]: part.checksum.value } : {}),
     });
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...sseResponseHeaders(upload.encryption) };
     if (source.versionId !== 'null') headers['x-amz-copy-source-version-id'] = source.versionId;
     return { headers, body };
   },

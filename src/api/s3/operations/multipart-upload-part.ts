@@ -4,12 +4,10 @@ import type { MultipartUploadRecord } from '../../../storage/ports.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { checksumBody, planChecksum, type ChecksumPlan } from './checksum-input.js';
 import { contentMd5Of } from './put-object.js';
-
-/** Headers asking for encryption Coffer does not do yet: refused rather than ignored. */
-const NOT_YET = ['x-amz-server-side-encryption-customer-algorithm', 'x-amz-server-side-encryption-customer-key'];
+import { assertUploadCustomerKey, customerKeyOf, sseResponseHeaders } from './sse-headers.js';
 
 export function refuseUnsupportedPartHeaders(ctx: OperationContext, extra: readonly string[] = []): void {
-  for (const name of [...NOT_YET, ...extra]) {
+  for (const name of extra) {
     if (ctx.headers[name] !== undefined) throw new AppError('NotImplemented', { message: `The ${name} header is not supported yet.` });
   }
 }
@@ -50,15 +48,17 @@ export const UploadPart = defineOperation({
   handle: async (ctx) => {
     refuseUnsupportedPartHeaders(ctx);
     const partNumber = partNumberOf(ctx);
+    const customer = customerKeyOf(ctx);
     const size = ctx.payloadLength();
     const streaming = String(ctx.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
     if (size === undefined && (ctx.headers['transfer-encoding'] === undefined || streaming)) throw new AppError('MissingContentLength');
     const upload = await uploadOf(ctx);
+    assertUploadCustomerKey(upload.encryption, customer);
     const plan = partChecksumPlan(ctx, upload);
     const contentMd5 = contentMd5Of(ctx);
     const { body, verify } = checksumBody(ctx, plan);
-    const part = await ctx.services.multipart.uploadPart({ upload, partNumber, body, size, contentMd5, afterBody: verify });
-    const headers: Record<string, string> = { etag: part.etag };
+    const part = await ctx.services.multipart.uploadPart({ upload, partNumber, body, size, contentMd5, afterBody: verify, customer });
+    const headers: Record<string, string> = { etag: part.etag, ...sseResponseHeaders(upload.encryption) };
     if (part.checksum) headers[`x-amz-checksum-${part.checksum.algorithm.toLowerCase()}`] = part.checksum.value;
     return { headers };
   },

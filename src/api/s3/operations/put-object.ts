@@ -10,18 +10,14 @@ import { lockRequestOf } from './object-lock-input.js';
 import { taggingHeaderOf } from './tagging-input.js';
 import { writeVersionIdHeader } from './version-headers.js';
 import { writeExpectationOf } from './write-conditions.js';
+import { sseRequestOf, sseResponseHeaders } from './sse-headers.js';
 
 const STORAGE_CLASSES = new Set(['STANDARD', 'REDUCED_REDUNDANCY']);
 const CANNED_OK = new Set(['private', 'bucket-owner-full-control']);
 
-/** Headers that ask for behaviour Coffer does not have yet: refusing beats silently ignoring
- * (an ignored SSE header would leave data unencrypted while the client believes otherwise). */
-const NOT_YET = [
-  'x-amz-server-side-encryption',
-  'x-amz-server-side-encryption-customer-algorithm',
-  'x-amz-server-side-encryption-aws-kms-key-id',
-  'x-amz-website-redirect-location',
-];
+/** Headers that ask for behaviour Coffer does not have yet: refusing beats silently ignoring.
+ * (SSE headers are parsed by every writer that calls this: sse-headers.ts.) */
+const NOT_YET = ['x-amz-website-redirect-location'];
 
 /** Headers only some writers implement (PutObject, CopyObject): refused unless the caller says it handles them. */
 const HANDLED_BY_SOME = ['x-amz-tagging', 'if-match', 'if-none-match'] as const;
@@ -83,6 +79,7 @@ export const PutObject = defineOperation({
     const streaming = String(ctx.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
     const plainChunked = ctx.headers['transfer-encoding'] !== undefined && !streaming;
     if (size === undefined && !plainChunked) throw new AppError('MissingContentLength');
+    const sse = sseRequestOf(ctx);
     const plan = planChecksum(ctx);
     const contentMd5 = contentMd5Of(ctx);
     const storageClass = storageClassOf(ctx);
@@ -100,7 +97,8 @@ export const PutObject = defineOperation({
       tags,
       expect,
       ...(lock === undefined ? {} : { lock }),
+      sse,
     });
-    return { headers: { etag: record.etag, ...checksumHeaders(record), ...writeVersionIdHeader(record) } };
+    return { headers: { etag: record.etag, ...checksumHeaders(record), ...writeVersionIdHeader(record), ...sseResponseHeaders(record.encryption) } };
   },
 });

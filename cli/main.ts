@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccessKey } from './commands/admin-accesskey.js';
 import { registerGroup } from './commands/admin-group.js';
+import { registerKms } from './commands/admin-kms.js';
 import { registerPolicy } from './commands/admin-policy.js';
 import { registerRole } from './commands/admin-role.js';
 import { registerUser } from './commands/admin-user.js';
@@ -27,6 +28,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerPolicy(admin, ctx);
   registerAccessKey(admin, ctx);
   registerRole(admin, ctx);
+  registerKms(admin, ctx);
   return program;
 }
 

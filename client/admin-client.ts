@@ -10,6 +10,10 @@ import type {
   Explanation,
   ExplainInput,
   Group,
+  KmsCreatedKey,
+  KmsImportedKey,
+  KmsKeyList,
+  KmsStatus,
   ListOptions,
   NewAccessKey,
   Page,
@@ -168,5 +172,22 @@ export class AdminClient {
   }
   detachRolePolicy(role: string, policy: string): Promise<void> {
     return this.#call({ method: 'DELETE', segments: ['roles', role, 'policies', policy] });
+  }
+
+  // KMS (encryption at rest)
+  /** Backend, reachability and default key; never credentials. NotImplemented without a KMS. */
+  kmsStatus(): Promise<KmsStatus> {
+    return this.#call({ method: 'GET', segments: ['kms', 'status'] });
+  }
+  listKmsKeys(prefix?: string): Promise<KmsKeyList> {
+    return this.#call({ method: 'GET', segments: ['kms', 'keys'], query: prefix === undefined || prefix === '' ? [] : [['prefix', prefix]] });
+  }
+  /** KES only; the static KMS holds one key (NotImplemented). EntityAlreadyExists when present. */
+  createKmsKey(name: string): Promise<KmsCreatedKey> {
+    return this.#call({ method: 'POST', segments: ['kms', 'keys', name] });
+  }
+  /** Copies the legacy static key (COFFER_KMS_SECRET_KEY_LEGACY=true) into KES under its name. */
+  importKmsKey(name: string, options: { to: 'kes' }): Promise<KmsImportedKey> {
+    return this.#call({ method: 'POST', segments: ['kms', 'keys', name, 'import'], query: [['to', options.to]] });
   }
 }

@@ -39,7 +39,9 @@ export async function send(options: TransportOptions, call: Call): Promise<unkno
   const headers = signRequest({
     method: call.method,
     host: url.host,
-    path,
+    // The server canonicalises the URI S3-style (decode, re-encode all but '/'): a '/' inside a
+    // segment goes on the wire as %2F (one segment, for the router) but is signed as '/'.
+    path: path.replace(/%2F/g, '/'),
     query,
     body,
     contentType: call.body === undefined ? undefined : 'application/json',

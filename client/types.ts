@@ -161,3 +161,36 @@ export interface ExplainInput {
   resource: string;
   conditions?: Record<string, string | string[]>;
 }
+
+/** GET /kms/status. Never carries credentials (API keys, client keys, the static key). */
+export interface KmsStatus {
+  backend: 'static' | 'kes' | 'pkcs11';
+  online: boolean;
+  /** The key SSE-S3 (and SSE-KMS without a key id) uses. */
+  defaultKeyId: string;
+  /** KES with the old static key kept as a fallback (COFFER_KMS_SECRET_KEY_LEGACY): its name. */
+  legacyKeyId?: string;
+  /** Per KES endpoint. */
+  endpoints?: KmsEndpointStatus[];
+}
+
+export interface KmsEndpointStatus {
+  endpoint: string;
+  online: boolean;
+  latencyMs?: number;
+  error?: string;
+}
+
+export interface KmsKeyList {
+  keys: string[];
+}
+
+export interface KmsCreatedKey {
+  key: string;
+  created: true;
+}
+
+export interface KmsImportedKey {
+  key: string;
+  importedTo: 'kes';
+}

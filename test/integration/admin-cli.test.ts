@@ -3,57 +3,29 @@
  * against a test server, the issue's commands in order, parsing their --json output.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ROOT_ACCESS_KEY, ROOT_SECRET_KEY, expectS3Error, startTestServer, type TestServer } from '../helpers/server.js';
-import { runCli } from '../../cli/main.js';
+import { cliHarness, type CliHarness, type CliRun } from '../helpers/cli.js';
 import { allow, daysFromNow, policy } from './admin-helpers.js';
 
-const BIN = new URL('../../bin/coffer.mjs', import.meta.url).pathname;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 describe('coffer CLI against a running server', () => {
   let server: TestServer;
+  let h: CliHarness;
   let dir: string;
   let configDir: string;
-
-  /** Asynchronous on purpose: the server runs in this process and must keep answering. */
-  const coffer = (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [BIN, ...args],
-        { cwd: dir, env: { ...process.env, COFFER_DEV: '1', COFFER_CONFIG_DIR: configDir, NO_COLOR: '1' }, timeout: 60_000 },
-        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
-  /** The same command line run in this process (runCli), for the many calls after the spawned ones. */
-  const cli = async (...args: string[]): Promise<Run> => {
-    let stdout = '';
-    let stderr = '';
-    const io = { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t), env: { COFFER_CONFIG_DIR: configDir, NO_COLOR: '1' }, isTTY: false };
-    const code = await runCli(args, io);
-    return { code, stdout, stderr };
-  };
-  const json = async (...args: string[]): Promise<Record<string, unknown>> => {
-    const run = await cli(...args, '--json');
-    assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
-    return JSON.parse(run.stdout) as Record<string, unknown>;
-  };
+  const coffer = (...args: string[]): Promise<Run> => h.coffer(...args);
+  const cli = (...args: string[]): Promise<Run> => h.cli(...args);
+  const json = (...args: string[]): Promise<Record<string, unknown>> => h.json(...args);
 
   before(async () => {
     server = await startTestServer();
-    dir = await mkdtemp(join(tmpdir(), 'coffer-cli-'));
-    configDir = join(dir, 'config');
+    h = cliHarness('coffer-cli-');
+    ({ dir, configDir } = h);
     await server.client.send(new CreateBucketCommand({ Bucket: 'my-bucket' }));
     for (const key of ['reports/q1.csv', 'private/notes.txt']) await server.client.send(new PutObjectCommand({ Bucket: 'my-bucket', Key: key, Body: key }));
     await writeFile(join(dir, 'read-my-bucket.json'), policy(allow('s3:GetObject', 'arn:aws:s3:::my-bucket/*'), allow('s3:ListBucket', 'arn:aws:s3:::my-bucket')));
@@ -61,7 +33,7 @@ describe('coffer CLI against a running server', () => {
   });
   after(async () => {
     await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    h.cleanup();
   });
 
   it('sets an alias in a 0600 file inside a 0700 folder, and never lists the secret', async () => {

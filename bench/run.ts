@@ -7,15 +7,18 @@
  * then runs the same load against both, alternating, for N rounds: PUT/GET MiB/s of 64 MiB
  * objects and PUT/GET ops/s of 4 KiB objects at concurrency 16. Prints medians, the ratio
  * Coffer ÷ ceiling against the targets, and writes bench/results/latest.json.
+ * Coffer runs with a static KMS key and also does the 64 MiB round in a bucket whose default
+ * encryption is SSE-S3; those figures are reported against Coffer's own unencrypted ones in the
+ * same round (issue 6's target: ≥ 80 %). --no-sse skips that phase.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { S3LoadClient, type PhaseResult } from './load.js';
-import { renderTable, summarize, type MetricName, type RoundFigures, waitForIdle } from './report.js';
+import { median, renderTable, summarize, type MetricName, type RoundFigures, waitForIdle } from './report.js';
 import { COFFER_WORKERS, startCeiling, startCoffer, type RunningServer } from './servers.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     workers: { type: 'string', default: COFFER_WORKERS },
+    'no-sse': { type: 'boolean', default: false },
   },
 });
 const rounds = Number(values.rounds);
@@ -39,6 +43,10 @@ const duration = Number(values.duration);
 const largeCount = Number(values['large-count']);
 const only = values.only;
 const workers = values.workers;
+const sse = !values['no-sse'] && only !== 'small';
+const SSE_TARGET = 0.8;
+type SseFigures = { round: number; put_MiBps: number; get_MiBps: number; plainPut: number; plainGet: number };
+const sseRounds: SseFigures[] = [];
 if (
   ![rounds, duration, largeCount].every((n) => Number.isInteger(n) && n > 0) ||
   (only !== undefined && only !== 'large' && only !== 'small') ||
@@ -79,12 +87,45 @@ async function oneRound(server: RunningServer, round: number, data: Buffer): Pro
       note('get_small_ops', get, get.ops / get.seconds);
       for (const key of keys) paths.push(key);
     }
-    const cleanupFailures = await client.cleanup(bucket, paths);
+    let cleanupFailures = await client.cleanup(bucket, paths);
+    if (sse && server.name === 'coffer') cleanupFailures += await sseRound(client, round, data, metrics);
     if (cleanupFailures > 0) log(`  ${server.name}: ${cleanupFailures} cleanup request(s) failed`);
     return { round, server: server.name, metrics, phases, cleanupFailures };
   } finally {
     await client.close();
   }
+}
+
+/** The 64 MiB round again in a bucket with SSE-S3 default encryption (Coffer only). */
+async function sseRound(client: S3LoadClient, round: number, data: Buffer, plain: RoundFigures['metrics']): Promise<number> {
+  const bucket = `bench-sse-${round}-${randomBytes(4).toString('hex')}`;
+  const created = await client.request('PUT', `/${bucket}`);
+  if (created.status !== 200) throw new Error(`CreateBucket: HTTP ${created.status} ${created.text}`);
+  const rule = Buffer.from('<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>');
+  const md5 = createHash('md5').update(rule).digest('base64');
+  const set = await client.request('PUT', `/${bucket}`, { encryption: '' }, rule, { 'content-md5': md5 });
+  if (set.status !== 200) throw new Error(`PutBucketEncryption: HTTP ${set.status} ${set.text}`);
+  const { put, get } = await client.large(bucket, largeCount, data);
+  const figures = { round, put_MiBps: put.bytes / MiB / put.seconds, get_MiBps: get.bytes / MiB / get.seconds, plainPut: plain.put_large_MiBps ?? NaN, plainGet: plain.get_large_MiBps ?? NaN };
+  sseRounds.push(figures);
+  const errors = put.errors + get.errors > 0 ? `, ${put.errors + get.errors} errors: ${[...put.firstErrors, ...get.firstErrors].join(' | ')}` : '';
+  log(`  coffer SSE-S3 put_large_MiBps = ${figures.put_MiBps.toFixed(1)}, get_large_MiBps = ${figures.get_MiBps.toFixed(1)}${errors}`);
+  const paths = Array.from({ length: largeCount }, (_, i) => `/${bucket}/large/obj-${String(i).padStart(5, '0')}`);
+  return client.cleanup(bucket, paths);
+}
+
+function sseTable(): string {
+  const med = (pick: (r: SseFigures) => number): number => median(sseRounds.map(pick));
+  const row = (label: string, enc: number, plain: number): string => {
+    const ratio = enc / plain;
+    return `${label.padEnd(12)} ${enc.toFixed(1).padStart(9)} ${plain.toFixed(1).padStart(12)} ${`${(ratio * 100).toFixed(0)} %`.padStart(7)}  target ≥ ${SSE_TARGET * 100} % ${ratio >= SSE_TARGET ? 'met' : 'NOT met'}`;
+  };
+  return [
+    `\nSSE-S3 vs unencrypted Coffer, same rounds (median of ${sseRounds.length}; MiB/s):`,
+    `${'metric'.padEnd(12)} ${'SSE-S3'.padStart(9)} ${'unencrypted'.padStart(12)} ${'ratio'.padStart(7)}`,
+    row('PUT 64 MiB', med((r) => r.put_MiBps), med((r) => r.plainPut)),
+    row('GET 64 MiB', med((r) => r.get_MiBps), med((r) => r.plainGet)),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -98,7 +139,8 @@ async function main(): Promise<void> {
   const results: RoundFigures[] = [];
   const busy: number[] = [];
   try {
-    servers.push(await startCeiling(ROOT), await startCoffer(ROOT, workers));
+    const kmsEnv: Record<string, string> = sse ? { COFFER_KMS_SECRET_KEY: `bench-key:${randomBytes(32).toString('base64')}` } : {};
+    servers.push(await startCeiling(ROOT), await startCoffer(ROOT, workers, kmsEnv));
     log(`ceiling ${servers[0]?.endpoint.url} (pid ${servers[0]?.pid}, 1 process), coffer ${servers[1]?.endpoint.url} (pid ${servers[1]?.pid}, COFFER_WORKERS=${workers})`);
     for (let round = 1; round <= rounds; round += 1) {
       const order = round % 2 === 1 ? servers : [...servers].reverse();
@@ -122,6 +164,7 @@ async function main(): Promise<void> {
       `CPU busy before rounds ${busy.length > 0 ? `${Math.round(Math.min(...busy) * 100)}–${Math.round(Math.max(...busy) * 100)} %` : 'n/a'})\n`,
   );
   process.stdout.write(`${renderTable(summary)}\n`);
+  if (sseRounds.length > 0) process.stdout.write(`${sseTable()}\n`);
   const errors = results.reduce((n, r) => n + Object.values(r.phases).reduce((m, p) => m + p.errors, 0), 0);
   if (errors > 0) process.stdout.write(`WARNING: ${errors} request errors (see bench/results/latest.json)\n`);
   const outDir = join(ROOT, 'bench/results');
@@ -130,7 +173,7 @@ async function main(): Promise<void> {
   const report = {
     tool: 'coffer-bench', date: new Date().toISOString(), commit: git.stdout.trim() || undefined, node: process.version,
     cpus: cpus().length, cpuBusyBeforeRuns: busy, options: { rounds, duration, largeCount, only: only ?? 'all', concurrency: CONCURRENCY, cofferWorkers: workers,
-      largeSize: LARGE_SIZE, smallSize: SMALL_SIZE, payload: 'UNSIGNED-PAYLOAD' }, summary, rounds: results,
+      largeSize: LARGE_SIZE, smallSize: SMALL_SIZE, payload: 'UNSIGNED-PAYLOAD', sse }, summary, rounds: results, sseRounds,
   };
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`wrote bench/results/latest.json\n`);

@@ -98,13 +98,13 @@ export async function startCeiling(root: string): Promise<RunningServer> {
 /** Coffer runs as the operator of this machine would run it: one worker process per CPU. */
 export const COFFER_WORKERS = String(availableParallelism());
 
-export async function startCoffer(root: string, workers: string = COFFER_WORKERS): Promise<RunningServer> {
+export async function startCoffer(root: string, workers: string = COFFER_WORKERS, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
   const port = await freePort();
   const accessKey = 'benchroot';
   const secretKey = `bench-${Math.random().toString(36).slice(2)}-secret`;
   const env: NodeJS.ProcessEnv = {
-    ...process.env, COFFER_ROOT_USER: accessKey, COFFER_ROOT_PASSWORD: secretKey, COFFER_LOG_LEVEL: 'warn', COFFER_DEV: '0', COFFER_WORKERS: workers,
+    ...process.env, COFFER_ROOT_USER: accessKey, COFFER_ROOT_PASSWORD: secretKey, COFFER_LOG_LEVEL: 'warn', COFFER_DEV: '0', COFFER_WORKERS: workers, ...extraEnv,
   };
   const args = [join(root, 'bin/coffer.mjs'), 'server', join(dir, 'data'), '--address', `127.0.0.1:${port}`];
   const { child, logFile } = launch(process.execPath, args, env, root, dir);

@@ -11,7 +11,7 @@
  */
 import { Transform } from 'node:stream';
 import { CryptoError } from './errors.js';
-import { MAX_SEQUENCE, PAYLOAD_SIZE, encryptionKeys, sealPackage, type StreamKeys } from './package-format.js';
+import { MAX_SEQUENCE, PAYLOAD_SIZE, encryptionKeys, sealPackageParts, type StreamKeys } from './package-format.js';
 
 type Sink = (encrypted: Buffer) => void;
 
@@ -28,7 +28,7 @@ class Encryptor {
 
   private seal(payload: Buffer, final: boolean, out: Sink): void {
     if (this.sequence > MAX_SEQUENCE) throw new CryptoError('InvalidInput', 'stream too long for coffer-dare-v1');
-    out(sealPackage(this.keys, this.sequence, final, payload));
+    for (const part of sealPackageParts(this.keys, this.sequence, final, payload)) out(part);
     this.sequence += 1;
   }
 

@@ -19,7 +19,7 @@
  * tag verified; only the final package may be shorter than 64 KiB; only an empty stream has an
  * empty package.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { CryptoError, checkKey } from './errors.js';
 
 export const STREAM_FORMAT = 'coffer-dare-v1';
@@ -37,7 +37,8 @@ export const PACKAGE_SIZE = PAYLOAD_SIZE + PACKAGE_OVERHEAD;
 export const MAX_SEQUENCE = 0xffffffff;
 
 export interface StreamKeys {
-  readonly key: Buffer;
+  /** A KeyObject: imported once per stream, not once per package. */
+  readonly key: KeyObject;
   /** 12-byte stream nonce, top bit clear; random per encrypted stream, learnt from a header when reading. */
   nonce: Buffer | undefined;
 }
@@ -54,9 +55,9 @@ export function decryptionKeys(key: Buffer): StreamKeys {
   return { key: streamKey(key), nonce: undefined };
 }
 
-function streamKey(key: Buffer): Buffer {
+function streamKey(key: Buffer): KeyObject {
   checkKey(key);
-  return createHmac('sha256', key).update(`${STREAM_FORMAT} stream-key`, 'utf8').digest();
+  return createSecretKey(createHmac('sha256', key).update(`${STREAM_FORMAT} stream-key`, 'utf8').digest());
 }
 
 function packageNonce(keys: StreamKeys, sequence: number, final: boolean): Buffer {
@@ -72,23 +73,28 @@ function packageNonce(keys: StreamKeys, sequence: number, final: boolean): Buffe
 
 /** Encrypts one payload (≤ 64 KiB; < 64 KiB or empty only when final) into a package. */
 export function sealPackage(keys: StreamKeys, sequence: number, final: boolean, payload: Buffer): Buffer {
+  return Buffer.concat(sealPackageParts(keys, sequence, final, payload));
+}
+
+/** The same package as its pieces in order (header, ciphertext…, tag): a stream pushes them without copying the payload again. */
+export function sealPackageParts(keys: StreamKeys, sequence: number, final: boolean, payload: Buffer): Buffer[] {
   if (payload.length > PAYLOAD_SIZE || (!final && payload.length !== PAYLOAD_SIZE)) {
     throw new CryptoError('InvalidInput', 'invalid package payload length');
   }
-  const out = Buffer.allocUnsafe(PACKAGE_OVERHEAD + payload.length);
-  out[0] = PACKAGE_VERSION;
-  out[1] = CIPHER_AES_256_GCM | (payload.length === 0 ? EMPTY_FLAG : 0);
-  out.writeUInt16LE(payload.length === 0 ? 0 : payload.length - 1, 2);
-  const nonce = packageNonce(keys, sequence, final);
-  nonce.copy(out, 4);
-  const cipher = createCipheriv('aes-256-gcm', keys.key, nonce);
-  cipher.setAAD(associatedData(out, sequence));
+  const header = Buffer.allocUnsafe(HEADER_SIZE);
+  header[0] = PACKAGE_VERSION;
+  header[1] = CIPHER_AES_256_GCM | (payload.length === 0 ? EMPTY_FLAG : 0);
+  header.writeUInt16LE(payload.length === 0 ? 0 : payload.length - 1, 2);
+  packageNonce(keys, sequence, final).copy(header, 4);
+  const cipher = createCipheriv('aes-256-gcm', keys.key, header.subarray(4, HEADER_SIZE));
+  cipher.setAAD(associatedData(header, sequence));
   const body = cipher.update(payload);
-  body.copy(out, HEADER_SIZE);
   const rest = cipher.final();
-  rest.copy(out, HEADER_SIZE + body.length);
-  cipher.getAuthTag().copy(out, HEADER_SIZE + payload.length);
-  return out;
+  const parts = [header];
+  if (body.length > 0) parts.push(body);
+  if (rest.length > 0) parts.push(rest);
+  parts.push(cipher.getAuthTag());
+  return parts;
 }
 
 /** AAD = header(16) ‖ uint32 LE sequence: binds the position even though the nonce is read from the header. */

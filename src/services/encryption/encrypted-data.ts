@@ -87,23 +87,23 @@ async function openPiece(blobs: BlobStore, blobId: string, key: Buffer, plainSiz
  * package or a wrong key is an error reply rather than a 200 with a broken body.
  */
 async function primed(stream: Readable): Promise<Readable> {
-  const iterator = stream[Symbol.asyncIterator]();
-  const first = await iterator.next().catch((error: unknown) => {
+  // Waits without consuming: the same stream is then piped to the client (no extra stream layer).
+  await new Promise<void>((resolve, reject) => {
+    const settle = (error?: unknown): void => {
+      stream.off('readable', onReadable);
+      stream.off('error', onError);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onReadable = (): void => settle();
+    const onError = (error: unknown): void => settle(error);
+    stream.on('readable', onReadable);
+    stream.on('error', onError);
+  }).catch((error: unknown) => {
     stream.destroy();
     throw asIntegrityError(error);
   });
-  async function* rest(): AsyncGenerator<Buffer> {
-    if (first.done) return;
-    yield first.value as Buffer;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value as Buffer;
-    }
-  }
-  const out = Readable.from(rest(), { objectMode: false, highWaterMark: 1 << 20 });
-  out.on('close', () => stream.destroy());
-  return out;
+  return stream;
 }
 
 /** A package that does not authenticate: a logged integrity error (500), never plaintext. */

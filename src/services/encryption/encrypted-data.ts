@@ -103,6 +103,10 @@ async function primed(stream: Readable): Promise<Readable> {
     stream.destroy();
     throw asIntegrityError(error);
   });
+  // The stream reads ahead while the reply is prepared: a package that fails in that gap must
+  // not be an unhandled 'error' (a crash). The reply's pipeline still sees it (stream.errored)
+  // and aborts the response.
+  stream.on('error', () => undefined);
   return stream;
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ADMIN_PATH_PREFIX, adminEndpoints, createAdminHandler, packageVersion } from '../api/admin/index.js';
 import { healthResponder, notListening, startHttpServer, type RunningServer } from '../api/http/index.js';
 import { createQueryHandler, isQueryRequest } from '../api/query/index.js';
-import { buildOperationRegistry, createS3Pipeline, sourceIpOf, trustedProxyMatcher } from '../api/s3/index.js';
+import { buildOperationRegistry, createS3Pipeline, isSecureTransport, sourceIpOf, trustedProxyMatcher } from '../api/s3/index.js';
 import { multipartChecksums } from '../api/common/index.js';
 import { createOrphanSweeper, createPeriodicJob, createUploadExpirer } from '../background/index.js';
 import type { Config } from '../config/index.js';
@@ -18,6 +18,7 @@ import { BucketService, IamIdentityService, MultipartService, ObjectCrypto, Obje
 import { createFsBlobStore } from '../storage/fs/index.js';
 import type { BlobStore, MetadataStore } from '../storage/ports.js';
 import { openSqliteMetadataStore } from '../storage/sqlite/index.js';
+import { autoTlsNames, autoTlsNotice, ensureAutoTls, type AutoTlsResult } from './auto-tls.js';
 import { firstStartBanner, resolveRootCredentials } from './root-credentials.js';
 
 export interface App {
@@ -26,6 +27,8 @@ export interface App {
   readonly rootAccessKey: string;
   /** Users, groups, policies, roles, access keys and STS sessions (tests set identities up through it). */
   readonly identity: IamIdentityService;
+  /** Loads the TLS certificates again (SIGHUP); a no-op on plain HTTP. */
+  reloadCertificates(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export interface AppOptions {
   /** false: open and prepare everything and run the background jobs, but start no listener
    * (the cluster primary; its workers serve). Default true. */
   serve?: boolean;
+  /** Where the --auto-tls notice (CA path, fingerprint, how to trust it) goes (stdout by default). */
+  notice?: (text: string) => void;
 }
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -49,6 +54,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const clock = options.clock ?? systemClock;
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const root = await resolveRootCredentials(config.dataDir, config.rootCredentials);
+  // --auto-tls: made once, by the process that does the start-up work (the cluster primary).
+  let autoTls: AutoTlsResult | undefined;
+  if (config.tls.autoTls && options.background !== false) autoTls = await ensureAutoTls(config.tls.certsDir, autoTlsNames(config.host, config.domains));
   const store = options.storage?.store ?? (await openSqliteMetadataStore({ path: join(config.dataDir, 'metadata.sqlite'), clock }));
   const blobs = options.storage?.blobs ?? (await createFsBlobStore({ root: config.dataDir }));
   const inFlight = new Set<string>();
@@ -90,6 +98,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const authorizer = new PolicyAuthorizer({ policies: identity.policies });
   const proxies = trustedProxyMatcher(config.trustedProxies);
   const sourceIp = (req: IncomingMessage): string => sourceIpOf(req, proxies);
+  const secureTransport = (req: IncomingMessage): boolean => isSecureTransport(req, proxies);
   const s3 = createS3Pipeline({
     services,
     credentials: identity.credentials,
@@ -107,6 +116,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     identity,
     authorizer,
     sourceIp,
+    secureTransport,
     region: config.region,
     clock,
     logger,
@@ -118,6 +128,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     credentials: identity.credentials,
     authorizer,
     sourceIp,
+    secureTransport,
     // /kms/* answers 501 rather than 404 when no KMS is configured.
     endpoints: adminEndpoints({ kms: { kms, importStaticKey: (keyId) => importStaticKey(kms, keyId) } }),
     region: config.region,
@@ -135,6 +146,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       host: config.host,
       port: config.port,
       logger,
+      ...(config.tls.enabled ? { tls: { certsDir: config.tls.certsDir, passphrase: config.tls.keyPassword?.reveal() } } : {}),
       handler: async (req, res) => {
         // Readiness does not depend on the KMS (unencrypted traffic keeps working); it reports it.
         if (req.url?.includes('/health/ready')) res.setHeader('x-coffer-kms', kmsState());
@@ -153,14 +165,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     throw error;
   }
   const host = server.host.includes(':') ? `[${server.host}]` : server.host;
-  const endpoint = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${server.port}`;
+  const scheme = config.tls.enabled ? 'https' : 'http';
+  const endpoint = `${scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${server.port}`;
+  if (autoTls) (options.notice ?? ((text) => process.stdout.write(text)))(autoTlsNotice(autoTls, endpoint));
   if (root.generated) (options.announce ?? ((text) => process.stdout.write(text)))(firstStartBanner(root, endpoint, config.region));
-  if (options.serve !== false) logger.info({ endpoint, dataDir: config.dataDir, region: config.region }, 'coffer is listening');
+  if (options.serve !== false) logger.info({ endpoint, dataDir: config.dataDir, region: config.region, ...(config.tls.enabled ? { certsDir: config.tls.certsDir } : {}) }, 'coffer is listening');
   return {
     port: server.port,
     endpoint,
     rootAccessKey: root.accessKey,
     identity,
+    reloadCertificates: () => server.reloadCertificates(),
     stop: async () => {
       ready = false;
       await server.close(config.shutdownTimeoutMs);

@@ -21,6 +21,7 @@
  * workers, waits until every one listens, prints the first-start banner, restarts a worker that
  * dies (cluster-policy.ts), stops everything when workers keep dying, and relays SIGTERM/SIGINT
  * for a graceful stop (workers finish in-flight requests, then the primary closes its store).
+ * With TLS it relays SIGHUP too: each worker reloads its own certificates.
  *
  * Workers: build the app with `background: false` (nothing to create: it all exists; no sweep,
  * no expiry) and serve. A worker stops gracefully on SIGTERM/SIGINT and also when the primary
@@ -55,9 +56,9 @@ export function isClusterWorker(): boolean {
   return cluster.isWorker;
 }
 
-function endpointOf(host: string, port: number): string {
+function endpointOf(host: string, port: number, secure: boolean): string {
   const shown = host === '' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+  return `${secure ? 'https' : 'http'}://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
 }
 
 /** The primary process: prepares the data folder, runs background jobs, supervises the workers. */
@@ -70,9 +71,10 @@ export async function runClusterPrimary(config: Config, io: ClusterIo = defaultI
   const supervisor = new Supervisor(config, app, logger, io);
   process.on('SIGTERM', () => supervisor.shutdown('SIGTERM', 0));
   process.on('SIGINT', () => supervisor.shutdown('SIGINT', 0));
+  if (config.tls.enabled) process.on('SIGHUP', () => supervisor.relay('SIGHUP'));
   const address = await supervisor.start();
   if (address === undefined) return;
-  const endpoint = endpointOf(address.address ?? config.host, address.port);
+  const endpoint = endpointOf(address.address ?? config.host, address.port, config.tls.enabled);
   if (root.generated) io.announce(firstStartBanner(root, endpoint, config.region));
   logger.info({ endpoint, dataDir: config.dataDir, region: config.region, workers: config.workers }, 'coffer is listening');
 }
@@ -140,6 +142,11 @@ class Supervisor {
     }, decision.delayMs);
   }
 
+  /** Passes a signal on to every live worker (SIGHUP: reload certificates). */
+  relay(signal: NodeJS.Signals): void {
+    for (const worker of Object.values(cluster.workers ?? {})) if (worker && !worker.isDead()) worker.process.kill(signal);
+  }
+
   /** Graceful stop: workers finish their requests (up to the shutdown timeout), then the primary's jobs and store close. */
   shutdown(reason: string, code: number): void {
     if (this.#stopping) return;
@@ -182,6 +189,7 @@ export async function runClusterWorker(config: Config, io: ClusterIo = defaultIo
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (config.tls.enabled) process.on('SIGHUP', () => void app.reloadCertificates());
   // The primary is gone (crashed or killed): nobody supervises this process any more.
   process.on('disconnect', () => stop('primary gone'));
 }

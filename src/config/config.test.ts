@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -62,5 +62,24 @@ describe('configuration', () => {
   it('documents every setting in docs/configuration.md', () => {
     const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
     for (const setting of SETTINGS) for (const env of setting.env) assert.ok(doc.includes(`\`${env}\``), `${env} is documented`);
+  });
+
+  it('serves plain HTTP with no certificate, and HTTPS (allowed on any address) when the default pair exists', () => {
+    const data = mkdtempSync(join(tmpdir(), 'coffer-tls-cfg-'));
+    const plain = loadConfig({ dataDir: data }, {});
+    assert.equal(plain.tls.enabled, false);
+    assert.equal(plain.tls.certsDir, join(data, '.coffer', 'certs'));
+    const certs = mkdtempSync(join(tmpdir(), 'coffer-certs-'));
+    writeFileSync(join(certs, 'public.crt'), 'x');
+    assert.throws(() => loadConfig({ certsDir: certs }, {}), /present together/);
+    writeFileSync(join(certs, 'private.key'), 'x');
+    mkdirSync(join(certs, 'CAs'));
+    writeFileSync(join(certs, 'CAs', 'root.pem'), 'CA1');
+    writeFileSync(join(certs, 'CAs', 'notes.txt'), 'ignored');
+    const secure = loadConfig({ address: '0.0.0.0:9000' }, { COFFER_CERTS_DIR: certs, MINIO_CERT_PASSWD: 'pw' });
+    assert.equal(secure.tls.enabled, true);
+    assert.deepEqual(secure.tls.cas, ['CA1']);
+    assert.equal(secure.tls.keyPassword?.reveal(), 'pw');
+    assert.equal(loadConfig({ certsDir: data }, { COFFER_CERTS_DIR: certs }).tls.enabled, false);
   });
 });

@@ -4,3 +4,4 @@ export { parseStaticKey } from './kms.js';
 export type { KmsConfig } from './kms.js';
 export { SETTINGS } from './schema.js';
 export type { SettingSpec } from './schema.js';
+export type { TlsConfig } from './tls.js';

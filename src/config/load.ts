@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Secret } from '../core/index.js';
 import { kmsConfig, type KmsConfig } from './kms.js';
+import { tlsConfig, type TlsConfig } from './tls.js';
 import { SETTINGS, type RawSettings, type SettingSpec } from './schema.js';
 import { ConfigError, readSecretFile } from './secret-file.js';
 
@@ -17,6 +18,9 @@ export interface ServerFlags {
   dataDir?: string;
   address?: string;
   allowInsecureHttp?: boolean;
+  certsDir?: string;
+  /** --auto-tls: create a private CA and server certificate when the certificates directory has none. */
+  autoTls?: boolean;
 }
 
 export interface Config {
@@ -42,6 +46,8 @@ export interface Config {
   readonly kms: KmsConfig | undefined;
   /** COFFER_KMS_AUTO_ENCRYPTION: objects in buckets without a default encryption get SSE-S3. */
   readonly kmsAutoEncryption: boolean;
+  /** Certificates directory; `enabled`: the API listener is HTTPS only. */
+  readonly tls: TlsConfig;
 }
 
 
@@ -145,17 +151,20 @@ export function loadConfig(flags: ServerFlags, env: Env): Config {
   const allowWorldReadable = settings.allowWorldReadableSecrets;
   const { host, port } = parseAddress(flags.address ?? settings.address);
   const allowInsecureHttp = flags.allowInsecureHttp ?? settings.allowInsecureHttp;
-  if (!isLoopbackHost(host) && !allowInsecureHttp) {
+  const dataDir = resolve(flags.dataDir ?? settings.dataDir);
+  const certPassword = settings.certPassword === undefined ? undefined : new Secret(settings.certPassword);
+  const tls = tlsConfig(flags.certsDir ?? settings.certsDir, dataDir, certPassword, flags.autoTls === true);
+  if (!tls.enabled && !isLoopbackHost(host) && !allowInsecureHttp) {
     throw new ConfigError(
-      `refusing plain HTTP on ${host}: it is not a loopback address. TLS arrives in a later release; ` +
-        'until then pass --allow-insecure-http (or COFFER_ALLOW_INSECURE_HTTP=true) if the network is trusted',
+      `refusing plain HTTP on ${host}: it is not a loopback address. Put public.crt and private.key in ${tls.certsDir} ` +
+        '(or pass --certs-dir) to serve HTTPS, or pass --allow-insecure-http (or COFFER_ALLOW_INSECURE_HTTP=true) if the network is trusted',
     );
   }
   if (!/^[a-z0-9-]{1,32}$/.test(settings.region)) throw new ConfigError(`region '${settings.region}' is not valid`);
   const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!logLevels.includes(settings.logLevel)) throw new ConfigError(`log level '${settings.logLevel}' is not one of ${logLevels.join(', ')}`);
   return Object.freeze({
-    dataDir: resolve(flags.dataDir ?? settings.dataDir),
+    dataDir,
     host,
     port,
     allowInsecureHttp,
@@ -171,6 +180,7 @@ export function loadConfig(flags: ServerFlags, env: Env): Config {
     stsMaxDurationSeconds: stsMaxDuration(settings.stsMaxDurationSeconds),
     workers: parseWorkers(settings.workers),
     ...kmsConfig(settings, allowWorldReadable),
+    tls,
   });
 }
 

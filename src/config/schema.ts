@@ -42,6 +42,8 @@ export interface RawSettings {
   kmsKesKeyPassword: string | undefined;
   kmsKesCapath: string | undefined;
   kmsAutoEncryption: boolean;
+  certsDir: string | undefined;
+  certPassword: string | undefined;
 }
 
 export const SETTINGS: readonly SettingSpec[] = [
@@ -72,7 +74,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'apiRootAccess', env: ['COFFER_API_ROOT_ACCESS', 'MINIO_API_ROOT_ACCESS'], type: 'boolean', default: 'true',
     doc: 'Whether the root credentials (and access keys owned by root) may be used on the S3, IAM, STS and admin APIs. Set to off once least-privilege users exist.' },
   { key: 'trustedProxies', env: ['COFFER_TRUSTED_PROXIES'], type: 'list', default: '',
-    doc: 'Comma-separated IP addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed when computing aws:SourceIp. Empty: the TCP peer is the source.' },
+    doc: 'Comma-separated IP addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed when computing aws:SourceIp, and whose `X-Forwarded-Proto: https` makes aws:SecureTransport true (and SSE-C acceptable). Empty: the TCP peer is the source and only a TLS connection is secure.' },
   { key: 'stsMaxDurationSeconds', env: ['COFFER_STS_MAX_DURATION'], type: 'integer', default: '43200',
     doc: 'Longest lifetime, in seconds, of temporary credentials from STS (AssumeRole default range 900 s – 12 h).' },
   { key: 'workers', env: ['COFFER_WORKERS'], type: 'string', default: '1',
@@ -97,4 +99,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     doc: 'PEM file, or folder of .pem/.crt files, with the CA certificates that KES server certificates must chain to. Default: the system roots.' },
   { key: 'kmsAutoEncryption', env: ['COFFER_KMS_AUTO_ENCRYPTION', 'MINIO_KMS_AUTO_ENCRYPTION'], type: 'boolean', default: 'false',
     doc: 'Encrypt (SSE-S3) every object written to a bucket that has no default encryption configuration. Needs a KMS.' },
+  { key: 'certsDir', env: ['COFFER_CERTS_DIR'], type: 'string', default: undefined,
+    doc: 'Certificates directory (flag --certs-dir; default <data>/.coffer/certs). When it holds public.crt and private.key (PEM) the API listener speaks HTTPS only (TLS 1.2/1.3, AEAD suites); <name>/public.crt + private.key sub-folders are served by SNI; CAs/ holds trust anchors for outbound TLS. Certificates reload when the files change and on SIGHUP. `coffer server --auto-tls` creates a private CA and a server certificate here when there is none.' },
+  { key: 'certPassword', env: ['COFFER_CERT_PASSWD', 'MINIO_CERT_PASSWD'], type: 'string', default: undefined, secret: true,
+    doc: 'Password of encrypted private.key files in the certificates directory.' },
 ];

@@ -45,6 +45,8 @@ export interface AdminApiDeps {
   audit: AuditSink;
   /** aws:SourceIp for this request (trusted-proxy aware); default: the TCP peer. */
   sourceIp?: (req: IncomingMessage) => string;
+  /** aws:SecureTransport (TLS, or a trusted proxy's X-Forwarded-Proto: https); default: the socket is TLS. */
+  secureTransport?: (req: IncomingMessage) => boolean;
 }
 
 const DUMMY_KEY_ID = '\u0000coffer-admin-unknown-key';
@@ -69,7 +71,7 @@ export function createAdminHandler(deps: AdminApiDeps): (req: IncomingMessage, r
       const route = router.match(method, q < 0 ? rawUrl : rawUrl.slice(0, q));
       api = route.endpoint.name;
       const body = await readVerifiedBody(req, res);
-      const facts = factsOf(req, now, deps.sourceIp?.(req) ?? req.socket.remoteAddress ?? '');
+      const facts = factsOf(req, now, deps.sourceIp?.(req) ?? req.socket.remoteAddress ?? '', secureTransportOf(req, deps));
       const ctx: AdminContext = { principal, identity: deps.identity, authorizer: deps.authorizer, facts, server, requestId, now };
       const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
       const plan = await route.endpoint.plan({ params: route.params, query, body }, ctx);
@@ -165,10 +167,14 @@ async function readVerifiedBody(req: IncomingMessage, res: ServerResponse): Prom
   return parseStrictJson(text);
 }
 
-function factsOf(req: IncomingMessage, now: Date, sourceIp: string): RequestFacts {
+function secureTransportOf(req: IncomingMessage, deps: { secureTransport?: (req: IncomingMessage) => boolean }): boolean {
+  return deps.secureTransport ? deps.secureTransport(req) : (req.socket as TLSSocket).encrypted === true;
+}
+
+function factsOf(req: IncomingMessage, now: Date, sourceIp: string, secureTransport: boolean): RequestFacts {
   return {
     sourceIp,
-    secureTransport: (req.socket as TLSSocket).encrypted === true,
+    secureTransport,
     authType: 'REST-HEADER',
     contentSha256: payloadHash(req),
     userAgent: req.headers['user-agent'],

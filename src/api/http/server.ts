@@ -6,8 +6,10 @@
  * and after the grace period close what is left.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Logger } from '../../observability/index.js';
+import { CertificateStore, HSTS, TLS_POLICY } from './tls.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -20,12 +22,18 @@ export interface HttpServerOptions {
   idleTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   maxHeaderBytes?: number;
+  /** HTTPS only, with the certificates of this directory (hot reloaded). Absent: plain HTTP. */
+  tls?: { certsDir: string; passphrase?: string | undefined };
 }
 
 export interface RunningServer {
   readonly server: Server;
   readonly port: number;
   readonly host: string;
+  /** true: the listener speaks HTTPS. */
+  readonly secure: boolean;
+  /** Loads the certificates again (SIGHUP); a no-op without TLS. */
+  reloadCertificates(): Promise<void>;
   close(graceMs: number): Promise<void>;
 }
 
@@ -47,17 +55,31 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const inFlight = new Set<ServerResponse>();
-  const server = createServer(
-    {
-      requestTimeout: 0,
-      headersTimeout: options.headersTimeoutMs ?? 60_000,
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
-      maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024,
-      noDelay: true,
-    },
-  );
+  const httpOptions = {
+    requestTimeout: 0,
+    headersTimeout: options.headersTimeoutMs ?? 60_000,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024,
+    noDelay: true,
+  };
+  let certificates: CertificateStore | undefined;
+  let server: Server;
+  if (options.tls) {
+    const store = new CertificateStore({ certsDir: options.tls.certsDir, passphrase: options.tls.passphrase, logger: options.logger });
+    await store.reload('start');
+    const https = createHttpsServer({ ...httpOptions, ...TLS_POLICY, ...store.defaultPair, SNICallback: store.sniCallback, ALPNProtocols: ['http/1.1'] });
+    store.onDefaultChange = (pair) => https.setSecureContext({ ...TLS_POLICY, ...pair });
+    https.on('tlsClientError', (error: NodeJS.ErrnoException) => options.logger.debug({ code: error.code }, 'TLS handshake refused'));
+    certificates = store;
+    server = https;
+  } else {
+    server = createServer(httpOptions);
+  }
   server.timeout = options.idleTimeoutMs ?? 120_000;
+  const secure = certificates !== undefined;
   const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    if (secure) res.setHeader('strict-transport-security', HSTS);
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
     options.handler(req, res).catch((error: unknown) => {
@@ -80,11 +102,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  certificates?.start();
   return {
     server,
     port,
     host: options.host,
+    secure,
+    reloadCertificates: async () => certificates?.reload('SIGHUP'),
     close: async (graceMs) => {
+      certificates?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
@@ -98,5 +124,5 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
 /** A RunningServer that never listens: the cluster primary builds the app without serving it. */
 export function notListening(host: string, port: number): RunningServer {
-  return { server: createServer(), port, host, close: async () => undefined };
+  return { server: createServer(), port, host, secure: false, reloadCertificates: async () => undefined, close: async () => undefined };
 }

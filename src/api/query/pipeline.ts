@@ -34,6 +34,8 @@ export interface QueryHandlerDeps {
   audit: AuditSink;
   /** aws:SourceIp for this request (trusted-proxy aware); default: the TCP peer. */
   sourceIp?: (req: IncomingMessage) => string;
+  /** aws:SecureTransport (TLS, or a trusted proxy's X-Forwarded-Proto: https); default: the socket is TLS. */
+  secureTransport?: (req: IncomingMessage) => boolean;
 }
 
 const SERVICES: Record<QueryService, { version: string; actions: ReadonlyMap<string, ActionSpec> }> = {
@@ -54,10 +56,14 @@ function actionOf(service: QueryService, params: QueryParams): [string, ActionSp
   return [action, spec];
 }
 
-function factsOf(req: IncomingMessage, auth: Authentication, now: Date, sourceIp: string): RequestFacts {
+function secureTransportOf(req: IncomingMessage, deps: { secureTransport?: (req: IncomingMessage) => boolean }): boolean {
+  return deps.secureTransport ? deps.secureTransport(req) : (req.socket as TLSSocket).encrypted === true;
+}
+
+function factsOf(req: IncomingMessage, auth: Authentication, now: Date, sourceIp: string, secureTransport: boolean): RequestFacts {
   return {
     sourceIp,
-    secureTransport: (req.socket as TLSSocket).encrypted === true,
+    secureTransport,
     ...(auth.kind === 'sigv4' ? { authType: auth.presigned ? 'REST-QUERY-STRING' : 'REST-HEADER' } : {}),
     ...(auth.kind === 'sigv4' && auth.presigned ? { signatureAgeMs: Math.max(0, now.getTime() - auth.requestTime.getTime()) } : {}),
     userAgent: req.headers['user-agent'],
@@ -119,7 +125,7 @@ export function createQueryHandler(deps: QueryHandlerDeps): (req: IncomingMessag
       const admission = await spec.admit(input);
       if (admission !== 'none') {
         if (admission.checks.length === 0) throw new AppError('InternalError', { details: { reason: `${name} declared no checks` } });
-        await authorize(deps.authorizer, principal, admission, factsOf(req, auth, now, deps.sourceIp?.(req) ?? req.socket.remoteAddress ?? ''));
+        await authorize(deps.authorizer, principal, admission, factsOf(req, auth, now, deps.sourceIp?.(req) ?? req.socket.remoteAddress ?? '', secureTransportOf(req, deps)));
       }
       const result = await spec.handle({ ...input, requestId, now });
       send(res, 200, renderResponse(service, name, result, requestId), requestId);

@@ -9,7 +9,7 @@ export type { S3Services, OperationSpec } from './operation.js';
 export { renderS3Error, S3_ERRORS } from './errors/index.js';
 export { ROUTES, OPERATION_NAMES } from './routes.js';
 export { routeRequest } from './router.js';
-export { sourceIpOf, trustedProxyMatcher } from './request-facts.js';
+export { isSecureTransport, sourceIpOf, trustedProxyMatcher } from './request-facts.js';
 
 /** The only operations that may bypass request signatures: the CORS preflight (browsers never
  * send credentials with it) and PostObject, whose credentials are in the form. */

@@ -32,7 +32,7 @@ import { renderS3Error } from './errors/index.js';
 import type { OperationContext, OperationSpec, S3Reply, S3Services } from './operation.js';
 import { notImplemented } from './operations/index.js';
 import { RequestBody } from './request-body.js';
-import { requestFacts, sourceIpOf, trustedProxyMatcher } from './request-facts.js';
+import { isSecureTransport, requestFacts, sourceIpOf, trustedProxyMatcher } from './request-facts.js';
 import { admitPerItem, objectTagLoader, refuseHalfSignedAnonymous, requestBuckets } from './request-scope.js';
 import { routeRequest } from './router.js';
 
@@ -165,7 +165,7 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
 
 /** TLS, or a loopback client (the TCP peer, or the forwarded client behind a trusted proxy). */
 function transportOf(req: IncomingMessage, trusted: ReturnType<typeof trustedProxyMatcher>): OperationContext['transport'] {
-  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const secure = isSecureTransport(req, trusted);
   const ip = sourceIpOf(req, trusted);
   const loopback = ip === '::1' || /^127\./.test(ip) || /^::ffff:127\./i.test(ip);
   return { secure, loopback };

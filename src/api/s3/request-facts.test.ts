@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
-import { requestFacts, sourceIpOf, trustedProxyMatcher } from './request-facts.js';
+import { isSecureTransport, requestFacts, sourceIpOf, trustedProxyMatcher } from './request-facts.js';
 
 function req(peer: string, headers: Record<string, string> = {}, encrypted = false): IncomingMessage {
   return { socket: { remoteAddress: peer, encrypted }, headers } as unknown as IncomingMessage;
@@ -43,5 +43,17 @@ describe('request facts', () => {
     assert.equal(anonymous.userAgent, 'ua');
     assert.equal(anonymous.referer, 'https://ref');
     assert.equal(requestFacts(req('127.0.0.1'), none, now, { kind: 'post-form' }).authType, 'POST');
+  });
+
+  it('believes X-Forwarded-Proto: https only from a trusted proxy, and only when every hop says https', () => {
+    const proxies = trustedProxyMatcher(['10.0.0.0/8']);
+    assert.equal(isSecureTransport(req('10.1.2.3', { 'x-forwarded-proto': 'https' }), proxies), true);
+    assert.equal(isSecureTransport(req('10.1.2.3', { 'x-forwarded-proto': 'HTTPS' }), proxies), true);
+    assert.equal(isSecureTransport(req('10.1.2.3', { 'x-forwarded-proto': 'http, https' }), proxies), false);
+    assert.equal(isSecureTransport(req('10.1.2.3', {}), proxies), false);
+    assert.equal(isSecureTransport(req('192.0.2.7', { 'x-forwarded-proto': 'https' }), proxies), false);
+    assert.equal(isSecureTransport(req('192.0.2.7', {}, true), proxies), true);
+    const now = new Date('2026-01-01T00:01:00Z');
+    assert.equal(requestFacts(req('10.1.2.3', { 'x-forwarded-proto': 'https' }), proxies, now, { kind: 'anonymous' }).secureTransport, true);
   });
 });

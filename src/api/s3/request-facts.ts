@@ -9,7 +9,10 @@
  *    further left is never reached, so a forged header from an untrusted peer — or a forged
  *    prefix behind a trusted proxy — changes nothing. A malformed hop stops the walk at the last
  *    trusted address (never at a client-chosen one).
- *  - secureTransport is true only when the socket itself is TLS.
+ *  - secureTransport is true when the socket itself is TLS, or when the TCP peer is a configured
+ *    trusted proxy that asserts `X-Forwarded-Proto: https` (every listed value https: a client
+ *    behind the proxy cannot add an http hop and still be believed secure, nor can an untrusted
+ *    peer assert anything).
  *  - authType, signatureAge and the payload hash come from the verified SigV4 result.
  */
 import { isIP } from 'node:net';
@@ -92,6 +95,15 @@ export function sourceIpOf(req: IncomingMessage, trusted: ProxyMatcher): string 
   return source;
 }
 
+/** aws:SecureTransport: a TLS socket, or a trusted proxy's `X-Forwarded-Proto: https`. */
+export function isSecureTransport(req: IncomingMessage, trusted: ProxyMatcher): boolean {
+  if ((req.socket as { encrypted?: boolean }).encrypted === true) return true;
+  if (!trusted(cleanIp(req.socket.remoteAddress ?? ''))) return false;
+  const header = req.headers['x-forwarded-proto'];
+  const values = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
+  return values.length > 0 && values.every((v) => v === 'https');
+}
+
 function payloadHashOf(payload: PayloadMode): string {
   switch (payload.kind) {
     case 'unsigned':
@@ -110,7 +122,7 @@ const single = (value: string | string[] | undefined): string | undefined => (Ar
 export function requestFacts(req: IncomingMessage, trusted: ProxyMatcher, now: Date, auth: Authentication | { kind: 'post-form' }): RequestFacts {
   const facts: RequestFacts = {
     sourceIp: sourceIpOf(req, trusted),
-    secureTransport: (req.socket as { encrypted?: boolean }).encrypted === true,
+    secureTransport: isSecureTransport(req, trusted),
     userAgent: single(req.headers['user-agent']),
     referer: single(req.headers.referer),
     now,

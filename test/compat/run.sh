@@ -351,6 +351,7 @@ step "workload: restored object equals the first upload" same "$WORK/src/big" "$
 source "$HERE/iam.sh"  # IAM + STS: aws iam / aws sts and boto3, then S3 with the new credentials
 source "$HERE/object-lock.sh"  # Object Lock: locked bucket with a default COMPLIANCE rule, retention, refused delete, legal hold
 source "$HERE/sse.sh"  # Encryption at rest: bucket default AES256, aws s3 cp multi-MiB + range, --sse aws:kms, --sse-c over loopback
+source "$HERE/tls.sh"  # TLS: a second Coffer with --auto-tls; awscli (--ca-bundle, AWS_CA_BUNDLE, none -> verify error), boto3 verify=CA + presigned GET, --sse-c over HTTPS, plain HTTP refused
 
 if [[ ${COMPAT_HUGE:-0} == 1 ]]; then
   section "5 GiB object (COMPAT_HUGE=1): presigned single PUT streamed with curl, md5 checked"

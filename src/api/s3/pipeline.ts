@@ -128,6 +128,7 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
         })));
       };
       const requestBody = new RequestBody(req, res, auth);
+      let transport: OperationContext['transport'] | undefined;
       const ctx: OperationContext = {
         ...route,
         requestId,
@@ -135,7 +136,10 @@ export function createS3Pipeline(deps: S3PipelineDeps): (req: IncomingMessage, r
         principal,
         now: receivedAt,
         services: deps.services,
-        transport: transportOf(req, trusted),
+        // Only SSE-C asks: not worked out (X-Forwarded-For walk included) for every request.
+        get transport() {
+          return (transport ??= transportOf(req, trusted));
+        },
         body: () => requestBody.stream(),
         readBody: (maxBytes) => requestBody.read(maxBytes),
         payloadLength: () => requestBody.declaredLength,

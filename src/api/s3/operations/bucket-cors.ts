@@ -8,11 +8,11 @@ import { assertValidCorsRules, type CorsRule } from '../../../domain/index.js';
 import { buildXml, parseXml, S3_XMLNS, type XmlElement } from '../../common/xml/index.js';
 import { defineOperation } from '../operation.js';
 import { readVerifiedBody } from './verified-body.js';
+import { bucketCheck } from './check-conditions.js';
 
 const MAX_CORS_BODY_BYTES = 64 * 1024;
 const RULE_FIELDS = new Set(['ID', 'AllowedOrigin', 'AllowedMethod', 'AllowedHeader', 'ExposeHeader', 'MaxAgeSeconds']);
 
-const bucketCheck = (action: string) => (route: { bucket: string | undefined }) => [{ action, bucket: route.bucket }];
 
 function leafTexts(rule: XmlElement, name: string): string[] {
   return rule.children.filter((c) => c.name === name).map((c) => {

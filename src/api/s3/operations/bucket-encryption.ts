@@ -11,9 +11,9 @@ import { buildXml, child, parseXml, S3_XMLNS } from '../../common/xml/index.js';
 import { defineOperation } from '../operation.js';
 import { kmsKeyIdOf } from './sse-headers.js';
 import { readVerifiedBody } from './verified-body.js';
+import { bucketCheck } from './check-conditions.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
-const bucketCheck = (action: string) => (route: { bucket: string | undefined }) => [{ action, bucket: route.bucket }];
 const malformed = (message?: string): AppError => new AppError('MalformedXML', message ? { message } : {});
 
 export function parseEncryptionConfiguration(body: Buffer): BucketEncryptionRule {

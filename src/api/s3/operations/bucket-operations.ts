@@ -4,8 +4,8 @@ import { AppError } from '../../../core/index.js';
 import { buildXml, child, escapeXml, parseXml, S3_XMLNS } from '../../common/xml/index.js';
 import type { AuthorizationCheck } from '../../../iam/authorizer/index.js';
 import { defineOperation, type OperationContext, type RouteContext } from '../operation.js';
+import { bucketCheck } from './check-conditions.js';
 
-const bucketCheck = (action: string) => (route: { bucket: string | undefined }) => [{ action, bucket: route.bucket }];
 
 export function ownerXml(ctx: OperationContext): { ID: string; DisplayName: string } {
   return { ID: ctx.principal?.canonicalId ?? '', DisplayName: ctx.principal?.displayName ?? '' };

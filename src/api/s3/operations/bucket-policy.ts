@@ -12,10 +12,10 @@ import { AppError, isAppError } from '../../../core/index.js';
 import { buildXml } from '../../common/xml/index.js';
 import { defineOperation, type OperationContext } from '../operation.js';
 import { contentMd5Of } from './put-object.js';
+import { bucketCheck } from './check-conditions.js';
 
 export const MAX_BUCKET_POLICY_BYTES = 20 * 1024;
 
-const bucketCheck = (action: string) => (route: { bucket: string | undefined }) => [{ action, bucket: route.bucket }];
 
 async function readPolicyBody(ctx: OperationContext): Promise<string> {
   const contentMd5 = contentMd5Of(ctx);

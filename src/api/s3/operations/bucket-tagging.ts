@@ -6,8 +6,8 @@
 import { AppError } from '../../../core/index.js';
 import { defineOperation } from '../operation.js';
 import { readTaggingBody, taggingXml } from './tagging-input.js';
+import { bucketCheck } from './check-conditions.js';
 
-const bucketCheck = (action: string) => (route: { bucket: string | undefined }) => [{ action, bucket: route.bucket }];
 
 export const PutBucketTagging = defineOperation({
   name: 'PutBucketTagging',

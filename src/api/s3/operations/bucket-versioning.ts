@@ -8,6 +8,7 @@ import { AppError } from '../../../core/index.js';
 import { isVersioningStatus, type VersioningStatus } from '../../../domain/index.js';
 import { buildXml, parseXml, S3_XMLNS, type XmlElement } from '../../common/xml/index.js';
 import { defineOperation } from '../operation.js';
+import { bucketCheck } from './check-conditions.js';
 
 const MAX_VERSIONING_BODY_BYTES = 16 * 1024;
 
@@ -32,7 +33,6 @@ export function parseVersioningConfiguration(body: Buffer): VersioningStatus {
   return status;
 }
 
-const bucketCheck = (action: string) => (route: { bucket: string | undefined }) => [{ action, bucket: route.bucket }];
 
 export const PutBucketVersioning = defineOperation({
   name: 'PutBucketVersioning',

@@ -147,3 +147,6 @@ export function listConditions(query: ReadonlyMap<string, string>): Conditions {
   }
   return out;
 }
+
+/** The one check of a bucket-level operation: `action` on the bucket ARN, no condition keys. */
+export const bucketCheck = (action: string) => (route: { bucket: string | undefined }): AuthorizationCheck[] => [{ action, bucket: route.bucket }];

@@ -92,7 +92,8 @@ export const GetObjectAttributes = defineOperation({
     const wanted = attributesOf(ctx);
     const record = await hideMissingObject(ctx, () => liveVersion(ctx, 'GET'));
     // As GetObject/HeadObject: an SSE-C version answers only to its key (400 without, 403 wrong).
-    if (record.encryption?.mode === 'SSE-C' || customerKeyOf(ctx) !== undefined) await ctx.services.objects.objectKeyFor(record, customerKeyOf(ctx));
+    const customer = customerKeyOf(ctx);
+    if (record.encryption?.mode === 'SSE-C' || customer !== undefined) await ctx.services.objects.objectKeyFor(record, customer);
     return {
       headers: { 'last-modified': record.lastModified.toUTCString(), 'x-amz-version-id': await readVersionIdHeader(ctx, record) },
       body: attributesXml(ctx, record, wanted),

@@ -8,10 +8,10 @@ import { buildXml, type XmlNode } from '../../common/xml/index.js';
 import { defineOperation } from '../operation.js';
 import { parseObjectLockConfiguration } from './object-lock-input.js';
 import { readVerifiedBody } from './verified-body.js';
+import { bucketCheck } from './check-conditions.js';
 
 export const MAX_LOCK_BODY_BYTES = 4 * 1024;
 
-const bucketCheck = (action: string) => (route: { bucket: string | undefined }) => [{ action, bucket: route.bucket }];
 
 export const PutObjectLockConfiguration = defineOperation({
   name: 'PutObjectLockConfiguration',

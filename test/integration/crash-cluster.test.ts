@@ -141,7 +141,8 @@ describe('crash consistency with COFFER_WORKERS=2', () => {
       }
     };
     const writers = Array.from({ length: 24 }, (_, w) => writer(w));
-    await sleep(2000);
+    // Kill once enough writes were acknowledged (not after a fixed sleep), with uploads still in flight.
+    await waitUntil('more than 20 uploads are acknowledged', () => acknowledged.size > 20, 30_000);
     killGroup(first.primary);
     stop = true;
     await waitForExit(first.primary);

@@ -49,7 +49,8 @@ describe('crash consistency', () => {
       }
     };
     const workers = Array.from({ length: 24 }, (_, w) => worker(w));
-    await sleep(1500);
+    // Kill once enough writes were acknowledged (a fixed sleep got only 8 on a busy machine), with uploads still in flight.
+    for (let waited = 0; acknowledged.size <= 20 && waited < 30_000; waited += 50) await sleep(50);
     first.child.kill('SIGKILL');
     stop = true;
     await waitForExit(first.child);

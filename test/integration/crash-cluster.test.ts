@@ -66,12 +66,41 @@ async function startCluster(dataDir: string, port: number): Promise<Cluster> {
   throw new Error(`cluster did not become ready: ${output}`);
 }
 
+/**
+ * The primary's live children, each confirmed by its own /proc/PID/stat to have the primary as
+ * parent, and never this test process or its parent: the pids are SIGKILLed, so a wrong read
+ * (another pid namespace's /proc, a reused pid) must yield nothing rather than a wrong victim.
+ */
 function workerPids(primary: ChildProcess): number[] {
+  const parent = primary.pid as number;
   try {
-    return readFileSync(`/proc/${primary.pid}/task/${primary.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number)
+      .filter((pid) => Number.isInteger(pid) && pid > 1 && pid !== process.pid && pid !== process.ppid && parentOf(pid) === parent);
   } catch {
     return [];
   }
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' ? undefined : Number(fields[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** SIGKILLs `pid` if it still is a live worker of the primary; says whether it did. */
+function killWorker(primary: ChildProcess, pid: number): boolean {
+  if (!workerPids(primary).includes(pid)) return false;
+  process.kill(pid, 'SIGKILL');
+  return true;
 }
 
 function alive(pid: number): boolean {
@@ -142,9 +171,12 @@ describe('crash consistency with COFFER_WORKERS=2', () => {
     };
     const writers = Array.from({ length: 24 }, (_, w) => writer(w));
     // Kill once enough writes were acknowledged (not after a fixed sleep), with uploads still in flight.
-    await waitUntil('more than 20 uploads are acknowledged', () => acknowledged.size > 20, 30_000);
-    killGroup(first.primary);
-    stop = true;
+    try {
+      await waitUntil('more than 20 uploads are acknowledged', () => acknowledged.size > 20, 60_000);
+    } finally {
+      killGroup(first.primary);
+      stop = true;
+    }
     await waitForExit(first.primary);
     await Promise.allSettled(writers);
     client.destroy();
@@ -185,10 +217,14 @@ describe('crash consistency with COFFER_WORKERS=2', () => {
     dirs.push(dataDir);
     const running = await cluster(dataDir, await freePort());
     const client = clientFor(running.endpoint);
+    // Writers run until `stop`; the finally block stops and awaits them, so a failed assertion
+    // cannot leave them spinning on a stopped server (a tight loop of failing requests that ran
+    // the test process out of memory in CI).
+    let stop = false;
+    let writers: Promise<void>[] = [];
     try {
       await client.send(new CreateBucketCommand({ Bucket: 'kill' }));
       const acknowledged = new Map<string, string>();
-      let stop = false;
       const writer = async (w: number) => {
         for (let i = 0; !stop; i++) {
           const body = randomBytes(i % 2 === 0 ? 3000 : 300_000);
@@ -197,27 +233,34 @@ describe('crash consistency with COFFER_WORKERS=2', () => {
             acknowledged.set(`w${w}/${i}`, sha(body));
           } catch {
             // requests on the killed worker's connections fail; the others go on
+            await sleep(20);
           }
         }
       };
-      const writers = Array.from({ length: 8 }, (_, w) => writer(w));
-      await sleep(800);
+      writers = Array.from({ length: 8 }, (_, w) => writer(w));
+      await waitUntil('some uploads are acknowledged', () => acknowledged.size > 5, 60_000);
       const [victim, survivor] = workerPids(running.primary) as [number, number];
-      process.kill(victim, 'SIGKILL');
-      await waitUntil('a replacement worker runs', () => {
-        const now = workerPids(running.primary);
-        return now.length === 2 && !now.includes(victim) && now.includes(survivor);
-      });
-      await sleep(800);
+      assert.ok(killWorker(running.primary, victim), `${victim} is a live worker`);
+      const before = acknowledged.size;
+      await waitUntil(
+        'a replacement worker runs',
+        () => {
+          const now = workerPids(running.primary);
+          return now.length === 2 && !now.includes(victim) && now.includes(survivor);
+        },
+        60_000,
+      );
+      await waitUntil('uploads continue after the replacement', () => acknowledged.size > before + 5, 60_000);
       stop = true;
       await Promise.all(writers);
-      assert.ok(acknowledged.size > 10);
       for (const [key, digest] of acknowledged) {
         const got = await client.send(new GetObjectCommand({ Bucket: 'kill', Key: key }));
         assert.equal(sha(await got.Body!.transformToByteArray()), digest, `${key} reads back identical`);
       }
       assert.match(running.output(), /a worker died; starting a new one/);
     } finally {
+      stop = true;
+      await Promise.allSettled(writers);
       client.destroy();
       running.primary.kill('SIGTERM');
       assert.equal(await waitForExit(running.primary), 0);
@@ -233,14 +276,17 @@ describe('crash consistency with COFFER_WORKERS=2', () => {
     const client = clientFor(running.endpoint);
     await client.send(new CreateBucketCommand({ Bucket: 'term' }));
     const body = randomBytes(8 * 1024 * 1024);
+    let sent = 0;
     async function* slowBody() {
       for (let i = 0; i < 8; i++) {
         yield body.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024);
+        sent++;
         await sleep(60);
       }
     }
-    const upload = client.send(new PutObjectCommand({ Bucket: 'term', Key: 'slow', Body: Readable.from(slowBody()), ContentLength: body.length }));
-    await sleep(150);
+    const upload = client.send(new PutObjectCommand({ Bucket: 'term', Key: 'slow', Body: Readable.from(slowBody(), { objectMode: false, highWaterMark: 1 }), ContentLength: body.length }));
+    // SIGTERM once the upload is under way (its body is flowing), not after a fixed sleep.
+    await waitUntil('the upload body is flowing', () => sent >= 2);
     running.primary.kill('SIGTERM');
     await upload;
     assert.equal(await waitForExit(running.primary), 0);
@@ -263,11 +309,13 @@ describe('crash consistency with COFFER_WORKERS=2', () => {
     dirs.push(dataDir);
     const running = await cluster(dataDir, await freePort());
     const killed = new Set<number>();
+    const deadline = Date.now() + 120_000;
     while (running.primary.exitCode === null) {
+      assert.ok(Date.now() < deadline, `the primary still runs after ${killed.size} workers were killed`);
       const victim = workerPids(running.primary).find((pid) => !killed.has(pid));
       if (victim !== undefined) {
         killed.add(victim);
-        process.kill(victim, 'SIGKILL');
+        killWorker(running.primary, victim);
       }
       await sleep(50);
     }

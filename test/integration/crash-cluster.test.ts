@@ -14,7 +14,7 @@ import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { freePort, waitForExit } from '../helpers/process.js';
+import { alive, freePort, waitForExit } from '../helpers/process.js';
 import { ROOT_ACCESS_KEY, ROOT_SECRET_KEY } from '../helpers/server.js';
 
 const BIN = fileURLToPath(new URL('../../bin/coffer.mjs', import.meta.url));
@@ -101,15 +101,6 @@ function killWorker(primary: ChildProcess, pid: number): boolean {
   if (!workerPids(primary).includes(pid)) return false;
   process.kill(pid, 'SIGKILL');
   return true;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function killGroup(primary: ChildProcess): void {

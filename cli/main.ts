@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccessKey } from './commands/admin-accesskey.js';
 import { registerGroup } from './commands/admin-group.js';
+import { registerIdp } from './commands/admin-idp.js';
 import { registerKms } from './commands/admin-kms.js';
 import { registerPolicy } from './commands/admin-policy.js';
 import { registerRole } from './commands/admin-role.js';
@@ -29,6 +30,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAccessKey(admin, ctx);
   registerRole(admin, ctx);
   registerKms(admin, ctx);
+  registerIdp(admin, ctx);
   return program;
 }
 

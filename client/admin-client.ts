@@ -14,6 +14,9 @@ import type {
   KmsImportedKey,
   KmsKeyList,
   KmsStatus,
+  IdpStatus,
+  LdapPolicyMappings,
+  LdapSyncResult,
   ListOptions,
   NewAccessKey,
   Page,
@@ -189,5 +192,32 @@ export class AdminClient {
   /** Copies the legacy static key (COFFER_KMS_SECRET_KEY_LEGACY=true) into KES under its name. */
   importKmsKey(name: string, options: { to: 'kes' }): Promise<KmsImportedKey> {
     return this.#call({ method: 'POST', segments: ['kms', 'keys', name, 'import'], query: [['to', options.to]] });
+  }
+
+  // single sign-on (LDAP / OpenID)
+  /** Which identity providers the server has (never secrets). */
+  idpStatus(): Promise<IdpStatus> {
+    return this.#call({ method: 'GET', segments: ['idp', 'status'] });
+  }
+  listLdapPolicies(): Promise<LdapPolicyMappings> {
+    return this.#call({ method: 'GET', segments: ['idp', 'ldap', 'policies'] });
+  }
+  /** Maps `policy` to an LDAP user DN or group DN. */
+  attachLdapPolicy(policy: string, target: { user: string } | { group: string }): Promise<void> {
+    return this.#call({ method: 'POST', segments: ['idp', 'ldap', 'policies', 'attach'], body: { policy, ...target } });
+  }
+  detachLdapPolicy(policy: string, target: { user: string } | { group: string }): Promise<void> {
+    return this.#call({ method: 'POST', segments: ['idp', 'ldap', 'policies', 'detach'], body: { policy, ...target } });
+  }
+  /** A long-term access key for an LDAP user (by DN); the directory check deletes it when the user leaves. */
+  createLdapAccessKey(input: { user: string; name?: string; description?: string; expiration?: string; policy?: string }): Promise<NewAccessKey> {
+    return this.#call({ method: 'POST', segments: ['idp', 'ldap', 'access-keys'], body: input });
+  }
+  listLdapAccessKeys(user: string): Promise<{ items: AccessKey[] }> {
+    return this.#call({ method: 'GET', segments: ['idp', 'ldap', 'access-keys'], query: [['user', user]] });
+  }
+  /** Runs the directory check now: revokes the sessions of users who left the directory. */
+  syncLdap(): Promise<LdapSyncResult> {
+    return this.#call({ method: 'POST', segments: ['idp', 'ldap', 'sync'] });
   }
 }

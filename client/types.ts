@@ -194,3 +194,19 @@ export interface KmsImportedKey {
   key: string;
   importedTo: 'kes';
 }
+
+/** GET /idp/status: the configured identity providers (no secrets). */
+export interface IdpStatus {
+  ldap?: { server: string; tls: string; syncIntervalSeconds: number };
+  openid: Array<{ name: string; issuer: string; clientId: string; roleArn?: string; claimName?: string }>;
+}
+
+export interface LdapPolicyMappings {
+  mappings: Array<{ type: 'user' | 'group'; dn: string; policies: string[] }>;
+}
+
+export interface LdapSyncResult {
+  subjects: number;
+  revoked: number;
+  updated: number;
+}

@@ -20,6 +20,7 @@ import type { BlobStore, MetadataStore } from '../storage/ports.js';
 import { openSqliteMetadataStore } from '../storage/sqlite/index.js';
 import { autoTlsNames, autoTlsNotice, ensureAutoTls, type AutoTlsResult } from './auto-tls.js';
 import { firstStartBanner, resolveRootCredentials } from './root-credentials.js';
+import { buildFederation } from './federation.js';
 
 export interface App {
   readonly port: number;
@@ -94,6 +95,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await expirer.runOnce();
     expirer.start(Math.min(60 * 60 * 1000, config.multipartExpiryMs));
   }
+  // Single sign-on: STS for identities an OpenID provider or LDAP directory vouches for. The
+  // certificates directory's CAs/ are trust anchors for these outbound connections.
+  const federation = await buildFederation(config, identity, logger, options.background !== false);
   // One authorizer and one notion of the caller's address (trusted proxies) for every protocol.
   const authorizer = new PolicyAuthorizer({ policies: identity.policies });
   const proxies = trustedProxyMatcher(config.trustedProxies);
@@ -114,6 +118,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // AWS query protocol (IAM, STS) on the API port, recognised before the S3 router sees the request.
   const query = createQueryHandler({
     identity,
+    federation: federation.service,
     authorizer,
     sourceIp,
     secureTransport,
@@ -130,7 +135,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sourceIp,
     secureTransport,
     // /kms/* answers 501 rather than 404 when no KMS is configured.
-    endpoints: adminEndpoints({ kms: { kms, importStaticKey: (keyId) => importStaticKey(kms, keyId) } }),
+    endpoints: adminEndpoints({ kms: { kms, importStaticKey: (keyId) => importStaticKey(kms, keyId) }, idp: federation.admin }),
     region: config.region,
     version: packageVersion(),
     startedAt: clock.now(),
@@ -146,7 +151,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       host: config.host,
       port: config.port,
       logger,
-      ...(config.tls.enabled ? { tls: { certsDir: config.tls.certsDir, passphrase: config.tls.keyPassword?.reveal() } } : {}),
+      ...(config.tls.enabled ? { tls: {
+        certsDir: config.tls.certsDir,
+        passphrase: config.tls.keyPassword?.reveal(),
+        // AssumeRoleWithCertificate: request client certificates, verified against <certs>/CAs/.
+        ...(config.identityTls.enabled ? { clientCa: config.tls.cas } : {}),
+      } } : {}),
       handler: async (req, res) => {
         // Readiness does not depend on the KMS (unencrypted traffic keeps working); it reports it.
         if (req.url?.includes('/health/ready')) res.setHeader('x-coffer-kms', kmsState());
@@ -158,6 +168,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     });
   } catch (error) {
     await sessionPrune.stop();
+    await federation.stop();
     await expirer.stop();
     await sweeper.stop();
     await store.close();
@@ -180,6 +191,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       ready = false;
       await server.close(config.shutdownTimeoutMs);
       await sessionPrune.stop();
+      await federation.stop();
       await expirer.stop();
       await sweeper.stop();
       await store.close();

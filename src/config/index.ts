@@ -5,3 +5,7 @@ export type { KmsConfig } from './kms.js';
 export { SETTINGS } from './schema.js';
 export type { SettingSpec } from './schema.js';
 export type { TlsConfig } from './tls.js';
+export type { IdentityTlsConfig } from './identity-tls.js';
+export type { OpenIdProviderSettings } from './openid.js';
+export { ldapConfig } from './ldap.js';
+export type { LdapSettings } from './ldap.js';

@@ -8,6 +8,9 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Secret } from '../core/index.js';
 import { kmsConfig, type KmsConfig } from './kms.js';
+import { ldapConfig, type LdapSettings } from './ldap.js';
+import { openIdConfig, type OpenIdProviderSettings } from './openid.js';
+import { identityTlsConfig, type IdentityTlsConfig } from './identity-tls.js';
 import { tlsConfig, type TlsConfig } from './tls.js';
 import { SETTINGS, type RawSettings, type SettingSpec } from './schema.js';
 import { ConfigError, readSecretFile } from './secret-file.js';
@@ -48,6 +51,10 @@ export interface Config {
   readonly kmsAutoEncryption: boolean;
   /** Certificates directory; `enabled`: the API listener is HTTPS only. */
   readonly tls: TlsConfig;
+  /** Single sign-on through STS: the LDAP directory (COFFER_IDENTITY_LDAP_*) and the OpenID providers (COFFER_IDENTITY_OPENID_*[_NAME]). */
+  readonly identity: { readonly ldap: LdapSettings | undefined; readonly openid: readonly OpenIdProviderSettings[] };
+  /** STS AssumeRoleWithCertificate (COFFER_IDENTITY_TLS_*): the listener requests client certificates, verified against `tls.cas`. */
+  readonly identityTls: IdentityTlsConfig;
 }
 
 
@@ -181,6 +188,8 @@ export function loadConfig(flags: ServerFlags, env: Env): Config {
     workers: parseWorkers(settings.workers),
     ...kmsConfig(settings, allowWorldReadable),
     tls,
+    identity: Object.freeze({ ldap: ldapConfig(env), openid: openIdConfig(env) }),
+    identityTls: identityTlsConfig(settings.identityTlsEnable, settings.identityTlsSkipVerify, tls),
   });
 }
 

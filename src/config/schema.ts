@@ -44,6 +44,8 @@ export interface RawSettings {
   kmsAutoEncryption: boolean;
   certsDir: string | undefined;
   certPassword: string | undefined;
+  identityTlsEnable: boolean;
+  identityTlsSkipVerify: boolean;
 }
 
 export const SETTINGS: readonly SettingSpec[] = [
@@ -103,4 +105,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     doc: 'Certificates directory (flag --certs-dir; default <data>/.coffer/certs). When it holds public.crt and private.key (PEM) the API listener speaks HTTPS only (TLS 1.2/1.3, AEAD suites); <name>/public.crt + private.key sub-folders are served by SNI; CAs/ holds trust anchors for outbound TLS. Certificates reload when the files change and on SIGHUP. `coffer server --auto-tls` creates a private CA and a server certificate here when there is none.' },
   { key: 'certPassword', env: ['COFFER_CERT_PASSWD', 'MINIO_CERT_PASSWD'], type: 'string', default: undefined, secret: true,
     doc: 'Password of encrypted private.key files in the certificates directory.' },
+  { key: 'identityTlsEnable', env: ['COFFER_IDENTITY_TLS_ENABLE', 'MINIO_IDENTITY_TLS_ENABLE'], type: 'boolean', default: 'false',
+    doc: 'STS AssumeRoleWithCertificate over mutual TLS: the HTTPS listener asks clients for a certificate (clients without one keep working for everything else) and a client certificate issued by a CA in <certs>/CAs/, with extended key usage clientAuth, signs in as the policy named like its subject CN; the session ends no later than the certificate. Needs HTTPS and at least one CA in CAs/.' },
+  { key: 'identityTlsSkipVerify', env: ['COFFER_IDENTITY_TLS_SKIP_VERIFY', 'MINIO_IDENTITY_TLS_SKIP_VERIFY'], type: 'boolean', default: 'false',
+    doc: 'With COFFER_IDENTITY_TLS_ENABLE: accept client certificates that do not chain to a CA in CAs/ (anyone can then make a certificate for any CN — only for testing, or behind something else that verifies them). Extended key usage clientAuth, the validity period and a non-empty CN are still required.' },
 ];

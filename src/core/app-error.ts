@@ -64,6 +64,11 @@ export const APP_ERROR_CODES = [
   'InvalidToken',
   'UnsupportedSignature',
   'InvalidBucketOwnerAWSAccountID',
+  // federated sign-in (STS with LDAP / OpenID identities)
+  /** A web identity token that is malformed, forged or not for this client (AWS STS). */
+  'InvalidIdentityToken',
+  /** The identity provider could not be reached or answered badly (AWS STS). */
+  'IDPCommunicationError',
   // identities and policies (IAM, STS, admin API, bucket policies)
   'NoSuchEntity',
   'EntityAlreadyExists',

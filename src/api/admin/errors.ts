@@ -70,6 +70,8 @@ export const APP_TO_ADMIN: Record<AppErrorCode, Wire> = {
   InvalidToken: DENIED,
   UnsupportedSignature: DENIED,
   InvalidBucketOwnerAWSAccountID: BAD('InvalidInput', 'Invalid input.'),
+  InvalidIdentityToken: DENIED,
+  IDPCommunicationError: UNAVAILABLE,
   NoSuchEntity: ['NoSuchEntity', 404, 'The entity does not exist.'],
   EntityAlreadyExists: ['EntityAlreadyExists', 409, 'The entity already exists.'],
   DeleteConflict: ['DeleteConflict', 409, 'The entity is still in use.'],

@@ -22,8 +22,12 @@ export interface HttpServerOptions {
   idleTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   maxHeaderBytes?: number;
-  /** HTTPS only, with the certificates of this directory (hot reloaded). Absent: plain HTTP. */
-  tls?: { certsDir: string; passphrase?: string | undefined };
+  /**
+   * HTTPS only, with the certificates of this directory (hot reloaded). Absent: plain HTTP.
+   * `clientCa`: request (never require) a client certificate and verify it against these PEM
+   * CAs — for STS AssumeRoleWithCertificate; clients without one are served as before.
+   */
+  tls?: { certsDir: string; passphrase?: string | undefined; clientCa?: readonly string[] | undefined };
 }
 
 export interface RunningServer {
@@ -65,9 +69,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   let certificates: CertificateStore | undefined;
   let server: Server;
   if (options.tls) {
-    const store = new CertificateStore({ certsDir: options.tls.certsDir, passphrase: options.tls.passphrase, logger: options.logger });
+    const { certsDir, passphrase, clientCa } = options.tls;
+    const store = new CertificateStore({ certsDir, passphrase, clientCa, logger: options.logger });
     await store.reload('start');
-    const https = createHttpsServer({ ...httpOptions, ...TLS_POLICY, ...store.defaultPair, SNICallback: store.sniCallback, ALPNProtocols: ['http/1.1'] });
+    // Mutual TLS is opt-in: ask for a certificate, but let a client without one (or with one
+    // that does not verify) finish the handshake — plain S3 keeps working; only
+    // AssumeRoleWithCertificate looks at the certificate and at OpenSSL's verdict.
+    const mutual = clientCa === undefined ? {} : { requestCert: true, rejectUnauthorized: false };
+    const https = createHttpsServer({ ...httpOptions, ...TLS_POLICY, ...store.defaultPair, ...mutual, SNICallback: store.sniCallback, ALPNProtocols: ['http/1.1'] });
     store.onDefaultChange = (pair) => https.setSecureContext({ ...TLS_POLICY, ...pair });
     https.on('tlsClientError', (error: NodeJS.ErrnoException) => options.logger.debug({ code: error.code }, 'TLS handshake refused'));
     certificates = store;

@@ -11,6 +11,11 @@
  * installed after a secure context was built from it (PEM parses, the key decrypts and matches
  * the certificate); a bad new pair keeps the old one serving and the reason is logged — the
  * OpenSSL message, never key bytes. Folders named `..*` are ignored, symlinks are followed.
+ * Client certificates (STS AssumeRoleWithCertificate, only when the operator enabled it): every
+ * context — default and SNI — carries the client CAs (`clientCa`, from `<certs>/CAs/`), so
+ * OpenSSL verifies a presented certificate against those CAs only (not the system roots)
+ * whatever name the client asked for; the server requests but never requires a certificate
+ * (see startHttpServer), and the STS action reads the verdict (socket.authorized).
  */
 import { X509Certificate, createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
@@ -40,6 +45,8 @@ export interface PairOptions {
   readonly cert: Buffer;
   readonly key: Buffer;
   readonly passphrase?: string;
+  /** Client CAs (PEM) that presented client certificates are verified against. */
+  readonly ca?: string[];
 }
 
 interface Loaded {
@@ -52,6 +59,8 @@ interface Loaded {
 export interface CertificateStoreOptions {
   certsDir: string;
   passphrase?: string | undefined;
+  /** Trust anchors for client certificates (mutual TLS); absent: none are verified. */
+  clientCa?: readonly string[] | undefined;
   logger: Logger;
 }
 
@@ -67,6 +76,7 @@ async function readPair(dir: string): Promise<{ cert: Buffer; key: Buffer } | un
 export class CertificateStore {
   readonly #dir: string;
   readonly #passphrase: string | undefined;
+  readonly #clientCa: string[] | undefined;
   readonly #logger: Logger;
   #default: Loaded | undefined;
   #domains = new Map<string, Loaded>();
@@ -80,6 +90,7 @@ export class CertificateStore {
   constructor(options: CertificateStoreOptions) {
     this.#dir = options.certsDir;
     this.#passphrase = options.passphrase;
+    this.#clientCa = options.clientCa === undefined ? undefined : [...options.clientCa];
     this.#logger = options.logger.child({ component: 'tls' });
   }
 
@@ -130,7 +141,11 @@ export class CertificateStore {
   }
 
   #build(pair: { cert: Buffer; key: Buffer }): Loaded {
-    const options: PairOptions = { ...pair, ...(this.#passphrase === undefined ? {} : { passphrase: this.#passphrase }) };
+    const options: PairOptions = {
+      ...pair,
+      ...(this.#passphrase === undefined ? {} : { passphrase: this.#passphrase }),
+      ...(this.#clientCa === undefined ? {} : { ca: this.#clientCa }),
+    };
     const context = createSecureContext({ ...TLS_POLICY, ...options });
     const digest = createHash('sha256').update(pair.cert).update('\0').update(pair.key).digest('hex');
     return { digest, options, context, x509: new X509Certificate(pair.cert) };

@@ -15,7 +15,7 @@ import { AppError, newRequestId, type Clock } from '../../core/index.js';
 import type { Authorizer, RequestFacts } from '../../iam/authorizer/index.js';
 import type { Principal, StoredCredential } from '../../iam/credentials/index.js';
 import type { AuditSink, Logger } from '../../observability/index.js';
-import type { IdentityService } from '../../services/index.js';
+import type { FederationService, IdentityService } from '../../services/index.js';
 import { authenticate, exchangeAuditFields, type Authentication } from '../common/index.js';
 import type { ActionSpec, Admission } from './action.js';
 import { QueryError, renderQueryError, type QueryService } from './errors.js';
@@ -23,10 +23,12 @@ import { IAM_ACTIONS, IAM_VERSION } from './iam/index.js';
 import { QueryParams } from './params.js';
 import { renderResponse } from './render.js';
 import { isFormRequest, MAX_BODY_BYTES, readBody } from './request.js';
-import { STS_ACTIONS, STS_VERSION } from './sts/index.js';
+import { FEDERATED_ACTIONS, STS_ACTIONS, STS_VERSION } from './sts/index.js';
 
 export interface QueryHandlerDeps {
   identity: IdentityService;
+  /** STS with LDAP / OpenID identities; absent: those actions answer that sign-in is not configured. */
+  federation?: FederationService;
   authorizer: Authorizer;
   region: string;
   clock: Clock;
@@ -105,7 +107,21 @@ export function createQueryHandler(deps: QueryHandlerDeps): (req: IncomingMessag
       }
       const params = QueryParams.parse(q < 0 ? '' : rawUrl.slice(q + 1), body.toString('utf8'));
       action = params.string('Action')?.slice(0, 64) ?? 'Unknown';
-      if (STS_ACTIONS.has(action)) service = 'sts';
+      if (STS_ACTIONS.has(action) || FEDERATED_ACTIONS.has(action)) service = 'sts';
+      const federated = FEDERATED_ACTIONS.get(action);
+      if (federated !== undefined) {
+        // Authenticated by the identity (password, token), not by a signature.
+        if (params.string('Version') !== STS_VERSION) throw new QueryError('MissingParameter', 'The request must contain the parameter Version');
+        if (!deps.federation) throw new AppError('InvalidParameterValue', { message: 'Single sign-on is not configured on this server.' });
+        if (q >= 0 && /(^|&)LDAPPassword=/.test(rawUrl.slice(q + 1))) {
+          throw new AppError('InvalidParameterValue', { message: 'LDAPPassword must be sent in the form body, not in the URL.' });
+        }
+        const sourceIp = deps.sourceIp?.(req) ?? req.socket.remoteAddress ?? '';
+        const transport = { secure: secureTransportOf(req, deps), loopback: sourceIp === '::1' || /^(::ffff:)?127\./i.test(sourceIp) };
+        const result = await federated.handle({ params, federation: deps.federation, sourceIp, transport, socket: req.socket });
+        send(res, 200, renderResponse('sts', action, result, requestId), requestId);
+        return;
+      }
       let found: StoredCredential | undefined;
       const auth = await authenticate(
         { method: req.method ?? 'GET', rawUrl, rawHeaders: req.rawHeaders },

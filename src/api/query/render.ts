@@ -18,6 +18,16 @@ export function isoDate(date: Date): string {
 }
 
 /** Policy documents travel URL-encoded (RFC 3986) in IAM responses, as AWS sends them. */
+/** The <Credentials> of an STS answer: the only place a session's secret and token are revealed. */
+export function credentialsXml(session: { accessKeyId: string; secretAccessKey: { reveal(): string }; sessionToken: { reveal(): string }; expiration: Date }): XmlNode {
+  return {
+    AccessKeyId: session.accessKeyId,
+    SecretAccessKey: session.secretAccessKey.reveal(),
+    SessionToken: session.sessionToken.reveal(),
+    Expiration: isoDate(session.expiration),
+  };
+}
+
 export function encodeDocument(json: string): string {
   return encodeURIComponent(json).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -33,6 +33,8 @@ export function isQueryRequest(req: IncomingMessage, domains: readonly string[] 
   if ((req.method !== 'GET' && req.method !== 'POST') || q < 0) return false;
   const query = url.slice(q + 1);
   if (!/(^|&)Action=/.test(query)) return false;
+  // The STS actions that authenticate with an identity instead of a signature are unsigned.
+  if (/(^|&)Action=AssumeRoleWith(WebIdentity|LDAPIdentity|ClientGrants)(&|$)/.test(query)) return true;
   const authorization = req.headers.authorization ?? '';
   const credential = /(?:^|&)X-Amz-Credential=([^&]*)/.exec(query)?.[1];
   return SERVICE_SCOPE.test(authorization) || (credential !== undefined && SERVICE_SCOPE.test(decodeURIComponentSafe(credential)));

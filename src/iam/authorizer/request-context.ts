@@ -25,7 +25,7 @@ import type { AuthorizationCheck, RequestFacts } from './authorizer.js';
 const OWNED_S3_KEYS = new Set(['s3:authtype', 's3:signatureage', 's3:signatureversion', 's3:x-amz-content-sha256']);
 const EXISTING_TAG_PREFIX = 's3:existingobjecttag/';
 
-const PRINCIPAL_TYPES: Record<Principal['kind'], string> = { root: 'Account', user: 'User', 'assumed-role': 'AssumedRole' };
+const PRINCIPAL_TYPES: Record<Principal['kind'], string> = { root: 'Account', user: 'User', 'assumed-role': 'AssumedRole', federated: 'FederatedUser' };
 
 /** 'AWS:SourceIp' → 'aws:sourceip'; 's3:RequestObjectTag/Project' → 's3:requestobjecttag/Project'. */
 export function normaliseKey(key: string): string {
@@ -47,6 +47,8 @@ export function baseContext(principal: Principal | undefined, facts: RequestFact
     context.set('aws:principalaccount', [principal.arn.split(':')[4] ?? '']);
     if (principal.userName !== undefined) context.set('aws:username', [principal.userName]);
     for (const [key, value] of Object.entries(principal.tags ?? {})) context.set(`aws:principaltag/${key}`, [value]);
+    // Identity-provider claims live in their own namespaces (ldap:, jwt:, tls:): never aws: or s3:.
+    for (const [key, values] of Object.entries(principal.claims ?? {})) if (/^(ldap|jwt|tls):/.test(key)) context.set(key, values);
   }
   if (facts) {
     const seconds = Math.floor(facts.now.getTime() / 1000);

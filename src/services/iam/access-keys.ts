@@ -17,7 +17,7 @@ import { alreadyExists, limitExceeded, type IamContext } from './context.js';
 import { customAccessKeyId, customSecretKey, description, invalid, LIMITS, userName } from './names.js';
 import { byteLength, parseDocument } from './policy-docs.js';
 import { decodeUser } from './records.js';
-import { decodeAccessKey, decodeSession, encodeAccessKey, ownerOfUser, type AccessKey } from './records-credentials.js';
+import { decodeAccessKey, decodeSession, encodeAccessKey, ownerOfUser, type AccessKey, type FederatedRef } from './records-credentials.js';
 import type { AccessKeyInfo, IdentityService, NewAccessKey } from './types.js';
 
 type CreateInput = Parameters<IdentityService['createAccessKey']>[0];
@@ -44,7 +44,7 @@ export class AccessKeys {
   }
 
   /** Validates and seals a new key for `owner` ('root' or `user:NAME`, which must exist or be created in the same batch). */
-  async prepare(input: Omit<CreateInput, 'owner'> & { owner: string }): Promise<{ key: AccessKey; secret: Secret<string>; changes: IamChange[] }> {
+  async prepare(input: Omit<CreateInput, 'owner'> & { owner: string; federated?: FederatedRef }): Promise<{ key: AccessKey; secret: Secret<string>; changes: IamChange[] }> {
     const now = this.#ctx.now();
     const accessKeyId = input.accessKeyId === undefined ? newAccessKeyId('long-term') : this.#customId(input.accessKeyId);
     const secret = input.secretKey ?? newSecretAccessKey();
@@ -58,6 +58,7 @@ export class AccessKeys {
       description: keyDescription(input.description),
       expiresAt: input.expiresAt === undefined ? undefined : expiry(input.expiresAt, now),
       policy: input.policy === undefined ? undefined : keyPolicy(input.policy),
+      ...(input.federated === undefined ? {} : { federated: input.federated }),
       createdAt: now,
       updatedAt: now,
     };
@@ -73,7 +74,7 @@ export class AccessKeys {
   }
 
   async list(owner: string): Promise<AccessKeyInfo[]> {
-    const entities = await this.#ctx.all('accesskey', await this.#owner(owner));
+    const entities = await this.#ctx.all('accesskey', owner.startsWith('fed:') ? owner : await this.#owner(owner));
     return entities.map((e) => info(decodeAccessKey(e)));
   }
 
@@ -135,7 +136,8 @@ export class AccessKeys {
 export function info(key: AccessKey): AccessKeyInfo {
   return {
     accessKeyId: key.accessKeyId,
-    owner: key.owner === 'root' ? 'root' : key.owner.slice('user:'.length),
+    // 'root', a user name, or `fed:ldap:DN` for a federated user's key.
+    owner: key.owner.startsWith('user:') ? key.owner.slice('user:'.length) : key.owner,
     status: key.status,
     ...(key.name === undefined ? {} : { name: key.name }),
     ...(key.description === undefined ? {} : { description: key.description }),

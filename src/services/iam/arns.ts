@@ -10,6 +10,8 @@ export const policyArn = (path: string, name: string): string => `${IAM}policy${
 export const roleArn = (path: string, name: string): string => `${IAM}role${path}${name}`;
 export const rootArn = `${IAM}root`;
 export const assumedRoleArn = (role: string, session: string): string => `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${role}/${session}`;
+/** `ldap` → federated-user/ldap/NAME; `openid:NAME` → federated-user/openid/NAME/USER. */
+export const federatedUserArn = (provider: string, name: string): string => `arn:aws:sts::${ACCOUNT_ID}:federated-user/${provider.replace(':', '/')}/${name}`;
 
 /** `name` alone, or an ARN of `type` in this account split into path and name; undefined when it is not one. */
 function splitArn(value: string, type: 'policy' | 'role'): { path: string; name: string } | undefined {

@@ -22,6 +22,8 @@ import { PrincipalFactory } from './principals.js';
 import { CredentialResolver } from './resolver.js';
 import { Roles } from './roles.js';
 import { Sessions } from './sessions.js';
+import { FederatedSessions } from './federated-sessions.js';
+import { IdpMappings } from './idp-mappings.js';
 import { accountSummary } from './summary.js';
 import type { AssumeRoleInput, EntityStatus, IdentityService, ListOptions, PolicyTarget } from './types.js';
 import { Users } from './users.js';
@@ -42,6 +44,8 @@ export class IamIdentityService implements IdentityService {
   readonly #keys: AccessKeys;
   readonly #roles: Roles;
   readonly #sessions: Sessions;
+  readonly #federated: FederatedSessions;
+  readonly #idp: IdpMappings;
   readonly #ctx: IamContext;
 
   constructor(deps: IdentityServiceDeps) {
@@ -57,6 +61,8 @@ export class IamIdentityService implements IdentityService {
     this.#attachments = new Attachments(ctx, links, this.#policies);
     this.#roles = new Roles(ctx, links);
     this.#sessions = new Sessions(ctx, resolver);
+    this.#federated = new FederatedSessions(ctx, this.#keys);
+    this.#idp = new IdpMappings(ctx, this.#policies);
     this.credentials = new IamCredentialStore(ctx, resolver, deps.root.secretKey);
     this.policies = new IamPolicySource(ctx, resolver, new EffectivePolicies(ctx, stored), stored);
   }
@@ -123,6 +129,17 @@ export class IamIdentityService implements IdentityService {
   trustPolicyNamesCaller = async (caller: Principal, roleArn: string) => this.#sessions.trustNamesCaller(caller, roleArn);
   getSessionToken: Svc['getSessionToken'] = async (caller, input) => this.#sessions.getSessionToken(caller, input);
   revokeSessions: Svc['revokeSessions'] = async (filter) => this.#sessions.revoke(filter);
+  assumeRoleFederated: Svc['assumeRoleFederated'] = async (identity, input) => this.#federated.issue(identity, input);
+  listFederatedSessions: Svc['listFederatedSessions'] = async (provider) => this.#federated.list(provider);
+  revokeFederatedSessions: Svc['revokeFederatedSessions'] = async (provider, subject) => this.#federated.revoke(provider, subject);
+  updateFederatedGroups: Svc['updateFederatedGroups'] = async (provider, subject, groups) => this.#federated.updateGroups(provider, subject, groups);
+  listFederatedSubjects: Svc['listFederatedSubjects'] = async (provider) => this.#federated.subjects(provider);
+  createFederatedAccessKey: Svc['createFederatedAccessKey'] = async (identity, input) => this.#federated.createKey(identity, input);
+
+  // LDAP DN policy mappings
+  attachIdpPolicy: Svc['attachIdpPolicy'] = async (type, dn, ref) => this.#idp.attach(type, dn, ref);
+  detachIdpPolicy: Svc['detachIdpPolicy'] = async (type, dn, ref) => this.#idp.detach(type, dn, ref);
+  listIdpPolicies: Svc['listIdpPolicies'] = async () => this.#idp.list();
 
   accountSummary: Svc['accountSummary'] = async () => accountSummary(this.#ctx);
 }

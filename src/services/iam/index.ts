@@ -4,6 +4,9 @@ export type {
   AccessKeyInfo,
   AccountSummary,
   AssumeRoleInput,
+  FederatedKeyInput,
+  FederatedSessionInput,
+  IdpPolicyMapping,
   EntityStatus,
   GroupInfo,
   IdentityService,
@@ -17,3 +20,4 @@ export type {
   SessionCredentials,
   UserInfo,
 } from './types.js';
+export type { FederatedRef } from './records-credentials.js';

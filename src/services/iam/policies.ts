@@ -95,7 +95,11 @@ export class Policies {
   delete(nameOrArn: string): Promise<void> {
     return this.#ctx.mutate(async () => {
       const policy = this.#local(await this.load(nameOrArn));
-      if ((await this.#links.holdersOf(policy.name)).length > 0) throw new AppError('DeleteConflict', { message: 'Cannot delete a policy attached to entities.' });
+      // Every attachment counts, LDAP DN mappings included: a dangling link would attach a
+      // later policy of the same name to the DN without anyone asking.
+      if ((await this.#ctx.store.listIamLinks('attached', { to: keyOf(policy.name) })).length > 0) {
+        throw new AppError('DeleteConflict', { message: 'Cannot delete a policy attached to entities.' });
+      }
       await this.#ctx.apply([{ op: 'delete', kind: 'policy', name: policy.name, mustExist: true }]);
     });
   }

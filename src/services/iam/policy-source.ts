@@ -74,6 +74,7 @@ export class IamPolicySource implements PolicySource {
     const { identity } = resolved;
     if (identity.type === 'user') return this.#effective.ofUser(identity.user);
     if (identity.type === 'role') return this.#effective.ofRole(identity.role);
+    if (identity.type === 'federated') return this.#effective.ofFederated(identity.federated);
     return [];
   }
 

@@ -1,6 +1,7 @@
 /** Principals as the request path sees them, built from stored users and roles. */
 import { rootPrincipal, type Principal } from '../../iam/credentials/index.js';
-import { assumedRoleArn, roleArn, rootArn, userArn } from './arns.js';
+import { assumedRoleArn, federatedUserArn, roleArn, rootArn, userArn } from './arns.js';
+import type { FederatedRef } from './records-credentials.js';
 import type { Role, User } from './records.js';
 
 export class PrincipalFactory {
@@ -51,6 +52,24 @@ export class PrincipalFactory {
       userId: `${role.roleId}:${sessionName}`,
       sourceArn: roleArn(role.path, role.name),
       tags: Object.freeze({ ...role.tags }),
+    };
+  }
+
+  /**
+   * A user an LDAP directory or OpenID provider vouched for (STS). No aws:username: the name
+   * comes from outside the account and must not collide with an IAM user's; its values are
+   * in `claims` (ldap:username, jwt:sub …) instead.
+   */
+  federated(ref: FederatedRef, accessKeyId: string, credential: 'access-key' | 'session' = 'session'): Principal {
+    return {
+      kind: 'federated',
+      accessKeyId,
+      credential,
+      canonicalId: this.canonicalId,
+      displayName: ref.name,
+      arn: federatedUserArn(ref.provider, ref.name),
+      userId: `${ref.provider}:${ref.subject}`,
+      claims: Object.freeze({ ...ref.claims }),
     };
   }
 }

@@ -11,6 +11,11 @@
  *    session also needs its role to exist. So disabling or deleting a user or a key ends the
  *    sessions it started at once, like its keys (MinIO's "parent" rule; AWS keeps role sessions
  *    alive until expiry — we choose the safer side).
+ *  - federated access key (LDAP user): exists, Active, not expired; the directory check
+ *    deletes it when the user leaves the directory.
+ *  - federated session (LDAP / OpenID): exists, not expired; it has no parent key — the
+ *    directory sync revokes it (deletes the row) when the user leaves, and a role session of a
+ *    web identity also needs its role to exist.
  *  - narrowing: a key's inline policy narrows the key and every session it starts (so a
  *    restricted key cannot escape its policy through AssumeRole without a role); a session
  *    policy narrows its session. Role sessions use the role's policies ∩ the session policy.
@@ -18,10 +23,10 @@
 import type { Principal } from '../../iam/credentials/index.js';
 import type { IamContext } from './context.js';
 import type { PrincipalFactory } from './principals.js';
-import { decodeAccessKey, decodeSession } from './records-credentials.js';
+import { decodeAccessKey, decodeSession, ownerOfFederated, type FederatedRef, type Session } from './records-credentials.js';
 import { decodeRole, decodeUser, type Role, type User } from './records.js';
 
-export type IdentitySource = { type: 'root' } | { type: 'user'; user: User } | { type: 'role'; role: Role };
+export type IdentitySource = { type: 'root' } | { type: 'user'; user: User } | { type: 'role'; role: Role } | { type: 'federated'; federated: FederatedRef };
 
 export interface NarrowingDocument {
   label: string;
@@ -61,6 +66,11 @@ export class CredentialResolver {
     if (key.status !== 'Active' || !(nowMs < expiresAtMs)) return undefined;
     const narrowing: NarrowingDocument[] = key.policy === undefined ? [] : [{ label: `accesskey:${accessKeyId}/inline`, text: key.policy, kind: 'identity' }];
     const base = { expiresAtMs, sealedSecret: key.sealedSecret, narrowing };
+    if (key.federated !== undefined) {
+      // A federated (LDAP) user's key: valid until the directory check deletes it.
+      if (key.owner !== ownerOfFederated(key.federated.provider, key.federated.subject)) return undefined;
+      return { ...base, principal: this.#principals.federated(key.federated, accessKeyId, 'access-key'), identity: { type: 'federated', federated: key.federated } };
+    }
     if (key.owner === 'root') {
       if (!this.#ctx.settings.apiRootAccess) return undefined;
       return { ...base, principal: this.#principals.rootCredential(accessKeyId, 'access-key'), identity: { type: 'root' } };
@@ -75,8 +85,10 @@ export class CredentialResolver {
     if (!entity) return undefined;
     const session = decodeSession(entity);
     if (!(nowMs < session.expiresAt.getTime())) return undefined;
+    if (session.federated !== undefined) return this.#federated(session, session.federated);
     const parent = await this.#parent(session.parentAccessKeyId, nowMs);
-    if (!parent) return undefined;
+    // A federated key never parents a session (Sessions refuses it; this holds even if one existed).
+    if (!parent || parent.identity.type === 'federated') return undefined;
     const parentUser = parent.identity.type === 'user' ? parent.identity.user.name : undefined;
     if (parentUser !== session.parentUser) return undefined;
     const expiresAtMs = Math.min(session.expiresAt.getTime(), parent.expiresAtMs);
@@ -95,6 +107,19 @@ export class CredentialResolver {
       return { ...base, principal: this.#principals.user(user, accessKeyId, 'session'), identity: parent.identity, narrowing };
     }
     return { ...base, principal: this.#principals.rootCredential(accessKeyId, 'session'), identity: { type: 'root' }, narrowing };
+  }
+
+  async #federated(session: Session, federated: FederatedRef): Promise<ResolvedCredential | undefined> {
+    const sessionPolicy: NarrowingDocument[] = session.policy === undefined ? [] : [{ label: `session:${session.accessKeyId}/policy`, text: session.policy, kind: 'session' }];
+    const base = { expiresAtMs: session.expiresAt.getTime(), sealedSecret: session.sealedSecret, sealedToken: session.sealedToken, narrowing: sessionPolicy };
+    if (session.roleName !== undefined) {
+      const roleEntity = await this.#ctx.get('role', session.roleName);
+      if (!roleEntity || session.sessionName === undefined) return undefined;
+      const role = decodeRole(roleEntity);
+      const principal = { ...this.#principals.roleSession(role, session.sessionName, session.accessKeyId), claims: federated.claims };
+      return { ...base, principal, identity: { type: 'role', role } };
+    }
+    return { ...base, principal: this.#principals.federated(federated, session.accessKeyId), identity: { type: 'federated', federated } };
   }
 
   /** The key that started a session: the root key (while root access is on) or a valid long-term key. */

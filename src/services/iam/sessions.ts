@@ -67,15 +67,9 @@ export class Sessions {
     if (!Number.isInteger(duration) || duration < SESSION_SECONDS.min || duration > max) throw badParameter(`DurationSeconds must be between ${SESSION_SECONDS.min} and ${max}`);
     const policy = input.policy === undefined ? undefined : sessionPolicy(input.policy);
 
-    const accessKeyId = newAccessKeyId('session');
-    const secret = newSecretAccessKey();
-    const token = newSessionToken();
     const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + duration * 1000);
-    const session: Session = {
-      accessKeyId,
+    return storeSession(this.#ctx, {
       owner: role ? ownerOfRole(role.name) : parent.userName === undefined ? 'root' : ownerOfUser(parent.userName),
-      sealedSecret: await this.#ctx.sealer.seal(secret, { purpose: 'secret', accessKeyId }),
-      sealedToken: await this.#ctx.sealer.seal(token, { purpose: 'session-token', accessKeyId }),
       parentAccessKeyId: parent.accessKeyId,
       parentUser: parent.userName,
       roleName: role?.name,
@@ -83,18 +77,7 @@ export class Sessions {
       policy,
       createdAt: now,
       expiresAt,
-    };
-    await this.#ctx.apply([{ op: 'put', entity: encodeSession(session), mode: 'create' }]);
-    return {
-      accessKeyId,
-      secretAccessKey: secret,
-      sessionToken: token,
-      expiration: expiresAt,
-      ...(role && sessionName !== undefined
-        ? { assumedRoleArn: assumedRoleArn(role.name, sessionName), assumedRoleId: `${role.roleId}:${sessionName}` }
-        : {}),
-      ...(policy === undefined ? {} : { packedPolicySize: Math.ceil((byteLength(policy) * 100) / SESSION_POLICY_BYTES) }),
-    };
+    }, role);
   }
 
   /** GetSessionToken: a session of the caller itself, for the requested time capped at the configured maximum. */
@@ -141,6 +124,8 @@ export class Sessions {
     }
     const resolved = await this.#resolver.resolveKey(caller.accessKeyId, nowMs);
     if (!resolved || resolved.principal.arn !== caller.arn || resolved.principal.kind !== caller.kind) throw refused;
+    // A federated user's key does not start sessions: its user signs in through its provider.
+    if (resolved.identity.type === 'federated') throw refused;
     return { accessKeyId: caller.accessKeyId, userName: resolved.identity.type === 'user' ? resolved.identity.user.name : undefined };
   }
 
@@ -188,7 +173,7 @@ export class Sessions {
 }
 
 /** The normalised session policy; too large → InvalidParameterValue, invalid → MalformedPolicyDocument. */
-function sessionPolicy(document: string): string {
+export function sessionPolicy(document: string): string {
   if (typeof document !== 'string' || byteLength(document) > SESSION_POLICY_BYTES) {
     throw badParameter(`Policy must be at most ${SESSION_POLICY_BYTES} bytes`);
   }
@@ -198,3 +183,28 @@ function sessionPolicy(document: string): string {
   return text;
 }
 
+/**
+ * Mints the session key id, secret and token, stores the session with both sealed (AAD: purpose
+ * and key id), and returns the credentials — the one place sessions are written.
+ */
+export async function storeSession(ctx: IamContext, fields: Omit<Session, 'accessKeyId' | 'sealedSecret' | 'sealedToken'>, role: Role | undefined): Promise<SessionCredentials> {
+  const accessKeyId = newAccessKeyId('session');
+  const secret = newSecretAccessKey();
+  const token = newSessionToken();
+  const session: Session = {
+    ...fields,
+    accessKeyId,
+    sealedSecret: await ctx.sealer.seal(secret, { purpose: 'secret', accessKeyId }),
+    sealedToken: await ctx.sealer.seal(token, { purpose: 'session-token', accessKeyId }),
+  };
+  await ctx.apply([{ op: 'put', entity: encodeSession(session), mode: 'create' }]);
+  const { sessionName, policy } = fields;
+  return {
+    accessKeyId,
+    secretAccessKey: secret,
+    sessionToken: token,
+    expiration: fields.expiresAt,
+    ...(role && sessionName !== undefined ? { assumedRoleArn: assumedRoleArn(role.name, sessionName), assumedRoleId: `${role.roleId}:${sessionName}` } : {}),
+    ...(policy === undefined ? {} : { packedPolicySize: Math.ceil((byteLength(policy) * 100) / SESSION_POLICY_BYTES) }),
+  };
+}

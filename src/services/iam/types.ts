@@ -13,6 +13,8 @@
 import type { Secret } from '../../core/index.js';
 import type { PolicySource } from '../../iam/authorizer/index.js';
 import type { CredentialStore, Principal } from '../../iam/credentials/index.js';
+import type { ExternalIdentity } from '../../iam/identity/index.js';
+import type { FederatedRef } from './records-credentials.js';
 
 export type EntityStatus = 'enabled' | 'disabled';
 
@@ -144,6 +146,37 @@ export interface AssumeRoleInput {
   policy?: string | undefined;
 }
 
+/** STS for a federated identity (AssumeRoleWithLDAPIdentity / WebIdentity / ClientGrants). */
+export interface FederatedSessionInput {
+  /** The STS action, as the role's trust policy sees it. */
+  action: 'sts:AssumeRoleWithLDAPIdentity' | 'sts:AssumeRoleWithWebIdentity' | 'sts:AssumeRoleWithClientGrants' | 'sts:AssumeRoleWithCertificate';
+  /** The ARN of an IAM role whose trust policy names the provider (OpenID only). */
+  roleArn?: string | undefined;
+  roleSessionName?: string | undefined;
+  /** The provider's issuer URL, for a role's trust policy (OpenID only). */
+  issuer?: string | undefined;
+  durationSeconds?: number | undefined;
+  /** A provider's own cap on session length, in seconds. */
+  maxSeconds?: number | undefined;
+  policy?: string | undefined;
+}
+
+/** A long-term access key for a federated (LDAP) user. */
+export interface FederatedKeyInput {
+  name?: string;
+  description?: string;
+  expiresAt?: Date;
+  /** Inline narrowing policy JSON. */
+  policy?: string;
+}
+
+/** A mapping of policies to an LDAP user or group DN (normalised). */
+export interface IdpPolicyMapping {
+  type: 'user' | 'group';
+  dn: string;
+  policies: string[];
+}
+
 /** Entity counts of the account (GetAccountSummary). Local managed policies only. */
 export interface AccountSummary {
   users: number;
@@ -252,6 +285,26 @@ export interface IdentityService {
   trustPolicyNamesCaller(caller: Principal, roleArn: string): Promise<boolean>;
   /** Revokes sessions before expiry; returns how many. */
   revokeSessions(filter: { user?: string; role?: string; accessKeyId?: string }): Promise<number>;
+  /**
+   * Issues temporary credentials to a federated identity (verified by iam/identity). AccessDenied
+   * when it has no policy (no role) or the role's trust policy does not allow it.
+   */
+  assumeRoleFederated(identity: ExternalIdentity, input: FederatedSessionInput): Promise<SessionCredentials>;
+  /** The live sessions of one provider ('ldap', 'openid:NAME'), for the directory sync. */
+  listFederatedSessions(provider: string): Promise<Array<{ accessKeyId: string; federated: FederatedRef }>>;
+  /** Revokes every session and access key of one federated subject; returns how many. */
+  revokeFederatedSessions(provider: string, subject: string): Promise<number>;
+  /** Stores a subject's current groups in its sessions and access keys; returns how many changed. */
+  updateFederatedGroups(provider: string, subject: string, groups: string[]): Promise<number>;
+  /** Every subject of a provider holding a session or an access key (the directory sync's work list). */
+  listFederatedSubjects(provider: string): Promise<string[]>;
+  /** A long-term access key for a federated user the directory has just described. */
+  createFederatedAccessKey(identity: ExternalIdentity, input: FederatedKeyInput): Promise<NewAccessKey>;
+
+  // LDAP DN policy mappings (DNs normalised by the caller)
+  attachIdpPolicy(type: 'user' | 'group', dn: string, nameOrArn: string): Promise<void>;
+  detachIdpPolicy(type: 'user' | 'group', dn: string, nameOrArn: string): Promise<void>;
+  listIdpPolicies(): Promise<IdpPolicyMapping[]>;
 
   /** Entity counts for GetAccountSummary. */
   accountSummary(): Promise<AccountSummary>;

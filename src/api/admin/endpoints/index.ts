@@ -2,6 +2,7 @@ import type { AdminEndpoint } from '../endpoint.js';
 import { ACCESS_KEY_ENDPOINTS } from './access-keys.js';
 import { EXPLAIN_ENDPOINTS } from './explain.js';
 import { GROUP_ENDPOINTS } from './groups.js';
+import { idpEndpoints, type AdminIdpDeps } from './idp.js';
 import { INFO_ENDPOINTS } from './info.js';
 import { kmsEndpoints, type AdminKmsDeps } from './kms-keys.js';
 import { POLICY_ENDPOINTS } from './policies.js';
@@ -9,7 +10,9 @@ import { ROLE_ENDPOINTS } from './roles.js';
 import { USER_ENDPOINTS } from './users.js';
 
 /** Every admin endpoint, in documentation order. */
-export function adminEndpoints(options: { kms?: AdminKmsDeps } = {}): readonly AdminEndpoint[] {
+export type { AdminIdpDeps };
+
+export function adminEndpoints(options: { kms?: AdminKmsDeps; idp?: AdminIdpDeps } = {}): readonly AdminEndpoint[] {
   return [...INFO_ENDPOINTS, ...USER_ENDPOINTS, ...GROUP_ENDPOINTS, ...POLICY_ENDPOINTS, ...EXPLAIN_ENDPOINTS, ...ACCESS_KEY_ENDPOINTS, ...ROLE_ENDPOINTS,
-    ...(options.kms ? kmsEndpoints(options.kms) : [])];
+    ...(options.kms ? kmsEndpoints(options.kms) : []), ...(options.idp ? idpEndpoints(options.idp) : [])];
 }

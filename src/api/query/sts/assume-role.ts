@@ -16,7 +16,7 @@ import { ACCOUNT_ID, type Principal } from '../../../iam/credentials/index.js';
 import type { AssumeRoleInput } from '../../../services/index.js';
 import { check, type ActionSpec } from '../action.js';
 import type { QueryParams } from '../params.js';
-import { isoDate } from '../render.js';
+import { credentialsXml } from '../render.js';
 
 const UNSUPPORTED = ['PolicyArns.member.1.arn', 'Tags.member.1.Key', 'TransitiveTagKeys.member.1', 'SerialNumber', 'TokenCode', 'SourceIdentity', 'ProvidedContexts.member.1.ProviderArn'];
 
@@ -85,12 +85,7 @@ export const ASSUME_ROLE: ActionSpec = {
       ...(session.assumedRoleArn === undefined
         ? {}
         : { AssumedRoleUser: { Arn: session.assumedRoleArn, AssumedRoleId: session.assumedRoleId } }),
-      Credentials: {
-        AccessKeyId: session.accessKeyId,
-        SecretAccessKey: session.secretAccessKey.reveal(),
-        SessionToken: session.sessionToken.reveal(),
-        Expiration: isoDate(session.expiration),
-      },
+      Credentials: credentialsXml(session),
       PackedPolicySize: session.packedPolicySize,
     };
   },

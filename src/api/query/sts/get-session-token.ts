@@ -8,7 +8,7 @@
  */
 import { AppError } from '../../../core/index.js';
 import type { ActionSpec } from '../action.js';
-import { isoDate } from '../render.js';
+import { credentialsXml } from '../render.js';
 
 export const GET_SESSION_TOKEN: ActionSpec = {
   admit: ({ params, principal }) => {
@@ -25,12 +25,7 @@ export const GET_SESSION_TOKEN: ActionSpec = {
     const durationSeconds = params.integer('DurationSeconds', 900, 129600);
     const session = await identity.getSessionToken(principal, durationSeconds === undefined ? {} : { durationSeconds });
     return {
-      Credentials: {
-        AccessKeyId: session.accessKeyId,
-        SecretAccessKey: session.secretAccessKey.reveal(),
-        SessionToken: session.sessionToken.reveal(),
-        Expiration: isoDate(session.expiration),
-      },
+      Credentials: credentialsXml(session),
     };
   },
 };

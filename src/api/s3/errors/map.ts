@@ -60,6 +60,8 @@ export const APP_TO_S3: Record<AppErrorCode, S3ErrorCode> = {
   ExpiredToken: 'ExpiredToken',
   InvalidToken: 'InvalidToken',
   UnsupportedSignature: 'InvalidRequest',
+  InvalidIdentityToken: 'AccessDenied',
+  IDPCommunicationError: 'ServiceUnavailable',
   InvalidBucketOwnerAWSAccountID: 'InvalidBucketOwnerAWSAccountID',
   NoSuchEntity: 'InvalidArgument',
   EntityAlreadyExists: 'InvalidArgument',

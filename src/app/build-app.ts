@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { ADMIN_PATH_PREFIX, adminEndpoints, createAdminHandler, packageVersion } from '../api/admin/index.js';
 import { healthResponder, notListening, startHttpServer, type RunningServer } from '../api/http/index.js';
 import { createQueryHandler, isQueryRequest } from '../api/query/index.js';
@@ -68,7 +69,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
 
   // Encryption at rest: no KMS configured → SSE-S3/SSE-KMS answer 501; SSE-C works regardless.
-  const kms = await createKeyManager(config.kms);
+  const kms = await createKeyManager(withOutboundCas(config.kms, config.tls.cas));
   const crypto = new ObjectCrypto(kms, { autoEncryption: config.kmsAutoEncryption });
   const kmsState = kmsStateProbe(kms);
   const services = {
@@ -217,4 +218,14 @@ function kmsStateProbe(kms: KeyManager | undefined): () => string {
     }
     return state;
   };
+}
+
+/**
+ * KES trusts the certificates directory's CAs/ too (the one place an operator drops trust
+ * anchors for outbound TLS): added to COFFER_KMS_KES_CAPATH's CAs when that is set (a pinned
+ * private CA stays pinned, plus CAs/), else to the system roots.
+ */
+function withOutboundCas(kms: Config['kms'], cas: readonly string[]): Config['kms'] {
+  if (!kms?.kes || cas.length === 0) return kms;
+  return { ...kms, kes: { ...kms.kes, ca: [...(kms.kes.ca ?? rootCertificates), ...cas] } };
 }

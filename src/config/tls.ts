@@ -19,7 +19,7 @@ export interface TlsConfig {
   readonly autoTls: boolean;
   /** COFFER_CERT_PASSWD: password of encrypted private keys. */
   readonly keyPassword: Secret<string> | undefined;
-  /** PEM certificates from `<certsDir>/CAs/` (trust anchors for outbound TLS; not wired yet). */
+  /** PEM certificates from `<certsDir>/CAs/`: trust anchors for outbound TLS (KES, LDAP, OpenID providers) and the client CAs of mutual TLS. */
   readonly cas: readonly string[];
 }
 

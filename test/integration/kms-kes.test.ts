@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { Secret } from '../../src/core/index.js';
 import { createKeyManager, importStaticKey, KesKeyManager, StaticKeyManager, type KesSettings, type KmsSettings } from '../../src/kms/index.js';
 import { rejectsWith, runKeyManagerContract } from '../../src/kms/contract/index.js';
+import { AdminClient } from '../../client/index.js';
 import { deadEndpoint, makeTlsMaterial, startKesServer, type KesServer } from '../helpers/kes-server.js';
+import { ROOT_ACCESS_KEY, ROOT_SECRET_KEY, startTestServer } from '../helpers/server.js';
 
 const tls = makeTlsMaterial();
 const API_KEY = `kes:v1:${randomBytes(33).toString('base64')}`;
@@ -158,6 +160,29 @@ describe('from the environment to a KeyManager', () => {
     assert.deepEqual(await km?.listKeys(), ['minio-key']);
     await km?.close();
     await server.close();
+  });
+
+  it("trusts the certificates directory's CAs/ for KES when no CA path is set", async () => {
+    const server = await startKesServer({ tls, apiKeys: [API_KEY] });
+    const certs = mkdtempSync(join(tmpdir(), 'coffer-kes-cas-'));
+    mkdirSync(join(certs, 'CAs'));
+    const env = { COFFER_KMS_KES_ENDPOINT: server.url, COFFER_KMS_KES_KEY_NAME: 'coffer-default-key', COFFER_KMS_KES_API_KEY: API_KEY, COFFER_CERTS_DIR: certs };
+    const without = await startTestServer(env);
+    const admin = (endpoint: string) => new AdminClient({ endpoint, credentials: { accessKeyId: ROOT_ACCESS_KEY, secretAccessKey: ROOT_SECRET_KEY } });
+    try {
+      assert.equal((await admin(without.endpoint).kmsStatus()).online, false, 'the test CA is not a system root');
+    } finally {
+      await without.stop();
+    }
+    writeFileSync(join(certs, 'CAs', 'kes-ca.pem'), tls.serverCert);
+    const withCa = await startTestServer(env);
+    try {
+      assert.equal((await admin(withCa.endpoint).kmsStatus()).online, true);
+    } finally {
+      await withCa.stop();
+      await server.close();
+      rmSync(certs, { recursive: true, force: true });
+    }
   });
 
   it('builds the static KMS from COFFER_KMS_SECRET_KEY, and nothing when no KMS is set', async () => {

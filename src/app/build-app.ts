@@ -180,7 +180,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const scheme = config.tls.enabled ? 'https' : 'http';
   const endpoint = `${scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${server.port}`;
   if (autoTls) (options.notice ?? ((text) => process.stdout.write(text)))(autoTlsNotice(autoTls, endpoint));
-  if (root.generated) (options.announce ?? ((text) => process.stdout.write(text)))(firstStartBanner(root, endpoint, config.region));
+  if (root.generated) (options.announce ?? ((text) => process.stdout.write(text)))(firstStartBanner(root, endpoint, config.region, config.tls.enabled ? undefined : config.tls.certsDir));
   if (options.serve !== false) logger.info({ endpoint, dataDir: config.dataDir, region: config.region, ...(config.tls.enabled ? { certsDir: config.tls.certsDir } : {}) }, 'coffer is listening');
   return {
     port: server.port,

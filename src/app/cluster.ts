@@ -75,7 +75,7 @@ export async function runClusterPrimary(config: Config, io: ClusterIo = defaultI
   const address = await supervisor.start();
   if (address === undefined) return;
   const endpoint = endpointOf(address.address ?? config.host, address.port, config.tls.enabled);
-  if (root.generated) io.announce(firstStartBanner(root, endpoint, config.region));
+  if (root.generated) io.announce(firstStartBanner(root, endpoint, config.region, config.tls.enabled ? undefined : config.tls.certsDir));
   logger.info({ endpoint, dataDir: config.dataDir, region: config.region, workers: config.workers }, 'coffer is listening');
 }
 

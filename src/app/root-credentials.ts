@@ -64,8 +64,17 @@ export async function resolveRootCredentials(
   return { accessKey, secretKey: new Secret(secretKey), generated: true, path };
 }
 
-export function firstStartBanner(root: RootCredentials, endpoint: string, region: string): string {
+/** `plainHttpCertsDir`: the certificates directory when the listener is plain HTTP (adds the TLS hint). */
+export function firstStartBanner(root: RootCredentials, endpoint: string, region: string, plainHttpCertsDir?: string): string {
   const secret = root.secretKey.reveal();
+  const tlsHint = plainHttpCertsDir === undefined
+    ? []
+    : [
+        'Traffic to this endpoint is not encrypted. For HTTPS, restart with --auto-tls (a private CA',
+        `and certificate; clients then trust it with AWS_CA_BUNDLE), or put public.crt and private.key`,
+        `in ${plainHttpCertsDir}.`,
+        '',
+      ];
   return [
     '',
     'Coffer generated root credentials on first start. They are shown this once;',
@@ -81,5 +90,6 @@ export function firstStartBanner(root: RootCredentials, endpoint: string, region
     `  aws --endpoint-url ${endpoint} s3 ls`,
     'or: aws configure  (then pass --endpoint-url on each call)',
     '',
+    ...tlsHint,
   ].join('\n');
 }

@@ -213,6 +213,23 @@ describe('TLS on the API listener', () => {
 });
 
 describe('coffer server --auto-tls', () => {
+  it('is suggested by the first-start banner when the listener is plain HTTP, and not over HTTPS', async () => {
+    for (const autoTls of [false, true]) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'coffer-banner-'));
+      let banner = '';
+      const config = loadConfig({ dataDir, address: '127.0.0.1:0', autoTls }, {});
+      const app = await startApp(config, { logger: silentLogger, announce: (text) => { banner += text; }, notice: () => undefined });
+      try {
+        assert.match(banner, /Secret key: /);
+        if (autoTls) assert.doesNotMatch(banner, /--auto-tls/);
+        else assert.ok(banner.includes('--auto-tls') && banner.includes(join(dataDir, '.coffer', 'certs')), banner);
+      } finally {
+        await app.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
+  });
+
   it('creates a private CA and a 0600 server key, prints how to trust it, and reuses them on the next start', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'coffer-autotls-'));
     const env = { COFFER_ROOT_USER: ROOT_ACCESS_KEY, COFFER_ROOT_PASSWORD: ROOT_SECRET_KEY, COFFER_DOMAIN: 's3.example.test' };

@@ -1,11 +1,12 @@
 /**
- * KMS settings: the static key (`name:base64`), KES endpoints and credentials, or both when
- * the static key is kept as the legacy key next to KES. Validates everything at start and
- * fails closed; key material and credentials come out wrapped in Secret.
+ * KMS settings: the static key (`name:base64`), KES endpoints and credentials, or a PKCS#11
+ * token (library path, token label or slot, user PIN, default key) — one external KMS at
+ * most, plus the static key when it is kept as the legacy key next to it. Validates everything
+ * at start and fails closed; key material, PINs and credentials come out wrapped in Secret.
  * The result has the shape of kms/'s KmsSettings (config/ may not import kms/).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { Secret } from '../core/index.js';
 import type { RawSettings } from './schema.js';
 import { ConfigError, readSecretFile } from './secret-file.js';
@@ -20,6 +21,13 @@ export interface KmsConfig {
     readonly apiKey?: Secret<string> | undefined;
     readonly clientCert?: { readonly cert: string; readonly key: Secret<string>; readonly keyPassword?: Secret<string> | undefined } | undefined;
     readonly ca?: readonly string[] | undefined;
+  } | undefined;
+  readonly pkcs11?: {
+    readonly modulePath: string;
+    readonly tokenLabel?: string | undefined;
+    readonly slot?: string | undefined;
+    readonly pin: Secret<string>;
+    readonly defaultKeyId: string;
   } | undefined;
   readonly staticKeyLegacy?: boolean | undefined;
 }
@@ -98,16 +106,47 @@ function kesConfig(s: RawSettings, allowWorldReadable: boolean): KmsConfig['kes'
   });
 }
 
+function pkcs11Config(s: RawSettings): KmsConfig['pkcs11'] {
+  const path = s.kmsPkcs11Module;
+  if (path === undefined) {
+    if ([s.kmsPkcs11TokenLabel, s.kmsPkcs11Slot, s.kmsPkcs11Pin, s.kmsPkcs11KeyName].some((v) => v !== undefined)) {
+      throw new ConfigError('COFFER_KMS_PKCS11_* settings are set but COFFER_KMS_PKCS11_MODULE is not');
+    }
+    return undefined;
+  }
+  let mode: number | undefined;
+  try {
+    const stat = statSync(path);
+    mode = stat.isFile() ? stat.mode : undefined;
+  } catch {
+    mode = undefined;
+  }
+  if (!isAbsolute(path) || mode === undefined) throw new ConfigError(`COFFER_KMS_PKCS11_MODULE: '${path}' is not the absolute path of an existing PKCS#11 library file`);
+  if ((mode & 0o002) !== 0) throw new ConfigError(`COFFER_KMS_PKCS11_MODULE: '${path}' is writable by every user; Coffer will not load code anyone can replace`);
+  const { kmsPkcs11TokenLabel: tokenLabel, kmsPkcs11Slot: slot } = s;
+  if ((tokenLabel === undefined) === (slot === undefined)) throw new ConfigError('PKCS#11: set exactly one of COFFER_KMS_PKCS11_TOKEN_LABEL and COFFER_KMS_PKCS11_SLOT');
+  if (tokenLabel !== undefined && (tokenLabel.length > 32 || /^\s|\s$/.test(tokenLabel))) throw new ConfigError('COFFER_KMS_PKCS11_TOKEN_LABEL: a token label is 1–32 characters without leading or trailing spaces');
+  if (slot !== undefined && (!/^\d{1,20}$/.test(slot) || BigInt(slot) > 0xffffffffffffffffn)) throw new ConfigError('COFFER_KMS_PKCS11_SLOT: expected a slot id (a non-negative integer)');
+  if (s.kmsPkcs11Pin === undefined) throw new ConfigError('PKCS#11 needs the token\'s user PIN: COFFER_KMS_PKCS11_PIN or COFFER_KMS_PKCS11_PIN_FILE');
+  if (!s.kmsPkcs11KeyName || !KEY_ID.test(s.kmsPkcs11KeyName)) throw new ConfigError('COFFER_KMS_PKCS11_KEY_NAME: set it to the default key name (A–Z, a–z, 0–9, "-", "_", ".")');
+  return Object.freeze({ modulePath: path, tokenLabel, slot, pin: new Secret(s.kmsPkcs11Pin), defaultKeyId: s.kmsPkcs11KeyName });
+}
+
 export function kmsConfig(s: RawSettings, allowWorldReadable: boolean): { kms: KmsConfig | undefined; kmsAutoEncryption: boolean } {
   const staticKey = s.kmsSecretKey === undefined ? undefined : parseStaticKey(s.kmsSecretKey);
   const kes = kesConfig(s, allowWorldReadable);
-  if (s.kmsSecretKeyLegacy && !(staticKey && kes)) {
-    throw new ConfigError('COFFER_KMS_SECRET_KEY_LEGACY needs both COFFER_KMS_SECRET_KEY and COFFER_KMS_KES_ENDPOINT');
+  const pkcs11 = pkcs11Config(s);
+  if (kes && pkcs11) throw new ConfigError('COFFER_KMS_KES_ENDPOINT and COFFER_KMS_PKCS11_MODULE are both set: choose one external KMS');
+  const external = kes ? 'COFFER_KMS_KES_ENDPOINT' : 'COFFER_KMS_PKCS11_MODULE';
+  if (s.kmsSecretKeyLegacy && !(staticKey && (kes || pkcs11))) {
+    throw new ConfigError('COFFER_KMS_SECRET_KEY_LEGACY needs both COFFER_KMS_SECRET_KEY and an external KMS (COFFER_KMS_KES_ENDPOINT or COFFER_KMS_PKCS11_MODULE)');
   }
-  if (staticKey && kes && !s.kmsSecretKeyLegacy) {
-    throw new ConfigError('COFFER_KMS_SECRET_KEY and COFFER_KMS_KES_ENDPOINT are both set: choose one KMS, or set COFFER_KMS_SECRET_KEY_LEGACY=true to keep the static key next to KES while moving to it');
+  if (staticKey && (kes || pkcs11) && !s.kmsSecretKeyLegacy) {
+    throw new ConfigError(`COFFER_KMS_SECRET_KEY and ${external} are both set: choose one KMS, or set COFFER_KMS_SECRET_KEY_LEGACY=true to keep the static key next to the external KMS while moving to it`);
   }
-  if (s.kmsAutoEncryption && !staticKey && !kes) throw new ConfigError('COFFER_KMS_AUTO_ENCRYPTION needs a KMS (COFFER_KMS_SECRET_KEY or COFFER_KMS_KES_ENDPOINT)');
-  const kms = staticKey || kes ? Object.freeze({ staticKey, kes, staticKeyLegacy: s.kmsSecretKeyLegacy }) : undefined;
+  if (s.kmsAutoEncryption && !staticKey && !kes && !pkcs11) {
+    throw new ConfigError('COFFER_KMS_AUTO_ENCRYPTION needs a KMS (COFFER_KMS_SECRET_KEY, COFFER_KMS_KES_ENDPOINT or COFFER_KMS_PKCS11_MODULE)');
+  }
+  const kms = staticKey || kes || pkcs11 ? Object.freeze({ staticKey, kes, pkcs11, staticKeyLegacy: s.kmsSecretKeyLegacy }) : undefined;
   return { kms, kmsAutoEncryption: s.kmsAutoEncryption };
 }

@@ -41,6 +41,11 @@ export interface RawSettings {
   kmsKesKeyFile: string | undefined;
   kmsKesKeyPassword: string | undefined;
   kmsKesCapath: string | undefined;
+  kmsPkcs11Module: string | undefined;
+  kmsPkcs11TokenLabel: string | undefined;
+  kmsPkcs11Slot: string | undefined;
+  kmsPkcs11Pin: string | undefined;
+  kmsPkcs11KeyName: string | undefined;
   kmsAutoEncryption: boolean;
   certsDir: string | undefined;
   certPassword: string | undefined;
@@ -84,7 +89,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'kmsSecretKey', env: ['COFFER_KMS_SECRET_KEY', 'MINIO_KMS_SECRET_KEY'], type: 'string', default: undefined, secret: true,
     doc: 'The static KMS: one named 256-bit master key, `name:base64(32 bytes)` (e.g. `coffer-default-key:$(head -c 32 /dev/urandom | base64)`). Enables SSE-S3 and SSE-KMS with that one key. Keep it safe and identical on every node: losing it loses every encrypted object.' },
   { key: 'kmsSecretKeyLegacy', env: ['COFFER_KMS_SECRET_KEY_LEGACY'], type: 'boolean', default: 'false',
-    doc: 'With KES configured: keep COFFER_KMS_SECRET_KEY as the legacy key next to KES, so objects sealed by it stay readable before it is imported (`coffer admin kms key import ALIAS NAME --to kes`). Without it, setting both the static key and KES is refused.' },
+    doc: 'With KES or PKCS#11 configured: keep COFFER_KMS_SECRET_KEY as the legacy key next to it, so objects sealed by it stay readable before it is imported (`coffer admin kms key import ALIAS NAME --to kes` or `--to pkcs11`). Without it, setting both the static key and an external KMS is refused.' },
   { key: 'kmsKesEndpoint', env: ['COFFER_KMS_KES_ENDPOINT', 'MINIO_KMS_KES_ENDPOINT'], type: 'string', default: undefined,
     doc: 'Comma-separated `https://host:port` URLs of KES servers (one cluster), tried in order with failover; 15 s timeout per attempt.' },
   { key: 'kmsKesKeyName', env: ['COFFER_KMS_KES_KEY_NAME', 'MINIO_KMS_KES_KEY_NAME'], type: 'string', default: undefined,
@@ -99,6 +104,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     doc: 'Password of an encrypted COFFER_KMS_KES_KEY_FILE.' },
   { key: 'kmsKesCapath', env: ['COFFER_KMS_KES_CAPATH', 'MINIO_KMS_KES_CAPATH'], type: 'string', default: undefined,
     doc: 'PEM file, or folder of .pem/.crt files, with the CA certificates that KES server certificates must chain to. Default: the system roots.' },
+  { key: 'kmsPkcs11Module', env: ['COFFER_KMS_PKCS11_MODULE'], type: 'string', default: undefined,
+    doc: 'The PKCS#11 KMS (an HSM): absolute path of the vendor\'s PKCS#11 library, e.g. `/usr/lib/softhsm/libsofthsm2.so`. Master keys are non-extractable AES-256 keys in the token; data keys are sealed there with AES-GCM. Needs the optional package pkcs11js. Not together with KES.' },
+  { key: 'kmsPkcs11TokenLabel', env: ['COFFER_KMS_PKCS11_TOKEN_LABEL'], type: 'string', default: undefined,
+    doc: 'Label of the PKCS#11 token to use (exact). Set this or COFFER_KMS_PKCS11_SLOT.' },
+  { key: 'kmsPkcs11Slot', env: ['COFFER_KMS_PKCS11_SLOT'], type: 'string', default: undefined,
+    doc: 'Slot id (decimal) of the PKCS#11 token, instead of COFFER_KMS_PKCS11_TOKEN_LABEL.' },
+  { key: 'kmsPkcs11Pin', env: ['COFFER_KMS_PKCS11_PIN'], type: 'string', default: undefined, secret: true,
+    doc: 'User PIN of the PKCS#11 token (Coffer logs in as the user, never as the security officer).' },
+  { key: 'kmsPkcs11KeyName', env: ['COFFER_KMS_PKCS11_KEY_NAME'], type: 'string', default: undefined,
+    doc: 'Default PKCS#11 key (CKA_LABEL) for SSE-S3 and SSE-KMS without a key id; created in the token at start when missing.' },
   { key: 'kmsAutoEncryption', env: ['COFFER_KMS_AUTO_ENCRYPTION', 'MINIO_KMS_AUTO_ENCRYPTION'], type: 'boolean', default: 'false',
     doc: 'Encrypt (SSE-S3) every object written to a bucket that has no default encryption configuration. Needs a KMS.' },
   { key: 'certsDir', env: ['COFFER_CERTS_DIR'], type: 'string', default: undefined,

@@ -37,26 +37,40 @@ function sealingKey(masterKey: Buffer, iv: Buffer): Buffer {
   return createHmac('sha256', masterKey).update(iv).digest();
 }
 
+/** The sealing key for one iv, HMAC-SHA256(masterKey, iv): computed here from the key, or by
+ * an HSM holding it (PKCS#11 CKM_SHA256_HMAC) so the master key never enters this process. */
+export type SealingKeyFor = (iv: Buffer) => Buffer;
+
 export function sealWithMasterKey(masterKey: Buffer, plaintext: Buffer, associatedData: Buffer): Buffer {
+  return sealWithSealingKey((iv) => sealingKey(masterKey, iv), plaintext, associatedData);
+}
+
+export function openWithMasterKey(masterKey: Buffer, ciphertext: Buffer, associatedData: Buffer): Buffer {
+  return openWithSealingKey((iv) => sealingKey(masterKey, iv), ciphertext, associatedData);
+}
+
+export function sealWithSealingKey(sealingKeyFor: SealingKeyFor, plaintext: Buffer, associatedData: Buffer): Buffer {
   if (plaintext.length > MAX_PLAINTEXT) throw new KmsError('InvalidInput', 'plaintext too large');
   const iv = randomBytes(IV);
   const nonce = randomBytes(NONCE);
-  const cipher = createCipheriv('aes-256-gcm', sealingKey(masterKey, iv), nonce);
+  const cipher = createCipheriv('aes-256-gcm', sealingKeyFor(iv), nonce);
   cipher.setAAD(associatedData);
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([body, cipher.getAuthTag(), iv, nonce]);
 }
 
-export function openWithMasterKey(masterKey: Buffer, ciphertext: Buffer, associatedData: Buffer): Buffer {
+/** A failure of sealingKeyFor itself (an HSM that is down) propagates as it is; every failure
+ * of the ciphertext is NotAuthentic. */
+export function openWithSealingKey(sealingKeyFor: SealingKeyFor, ciphertext: Buffer, associatedData: Buffer): Buffer {
   if (ciphertext.length < TAG + IV + NONCE || ciphertext.length > MAX_PLAINTEXT + TAG + IV + NONCE) {
     throw new KmsError('NotAuthentic', 'ciphertext is not authentic');
   }
   const nonceAt = ciphertext.length - NONCE;
   const ivAt = nonceAt - IV;
   const tagAt = ivAt - TAG;
-  const iv = ciphertext.subarray(ivAt, nonceAt);
+  const key = sealingKeyFor(Buffer.from(ciphertext.subarray(ivAt, nonceAt)));
   try {
-    const decipher = createDecipheriv('aes-256-gcm', sealingKey(masterKey, iv), ciphertext.subarray(nonceAt), { authTagLength: TAG });
+    const decipher = createDecipheriv('aes-256-gcm', key, ciphertext.subarray(nonceAt), { authTagLength: TAG });
     decipher.setAAD(associatedData);
     decipher.setAuthTag(ciphertext.subarray(tagAt, ivAt));
     return Buffer.concat([decipher.update(ciphertext.subarray(0, tagAt)), decipher.final()]);

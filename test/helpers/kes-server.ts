@@ -86,6 +86,8 @@ export interface KesServerOptions {
   identities?: string[];
   /** Shares the key store with another server (a second KES node of one cluster). */
   keys?: KesServer['keys'];
+  /** Listen on this port (e.g. one a client was configured with before the server came up). */
+  port?: number;
 }
 
 const NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}$/;
@@ -199,7 +201,7 @@ export async function startKesServer(options: KesServerOptions): Promise<KesServ
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `https://127.0.0.1:${port}`,

@@ -5,5 +5,6 @@ export type { Principal, PrincipalKind } from './principal.js';
 export { LocalKeySealer, SealError, SEALING_KEY_BYTES, sealAad } from './secret-box.js';
 export type { SealBinding, SealPurpose, SecretSealer } from './secret-box.js';
 export { IAM_KEY_FILE, KeyFileError, loadOrCreateLocalSealer } from './local-key-file.js';
+export type { IamKeyWrapper } from './local-key-file.js';
 export { newAccessKeyId, newSecretAccessKey, newSessionToken, newUniqueId, SESSION_KEY_ID } from './generate.js';
 export type { UniqueIdPrefix } from './generate.js';

@@ -41,6 +41,11 @@ export class Output {
     this.#io.out(`${JSON.stringify(value, null, 2)}\n`);
   }
 
+  /** Text without a newline (a progress line redrawn in place). */
+  write(text: string): void {
+    this.#io.out(text);
+  }
+
   line(text = ''): void {
     this.#io.out(`${text}\n`);
   }

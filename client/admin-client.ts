@@ -13,6 +13,8 @@ import type {
   KmsCreatedKey,
   KmsImportedKey,
   KmsKeyList,
+  KmsRotateInput,
+  KmsRotationStatus,
   KmsStatus,
   IdpStatus,
   LdapPolicyMappings,
@@ -185,13 +187,22 @@ export class AdminClient {
   listKmsKeys(prefix?: string): Promise<KmsKeyList> {
     return this.#call({ method: 'GET', segments: ['kms', 'keys'], query: prefix === undefined || prefix === '' ? [] : [['prefix', prefix]] });
   }
-  /** KES only; the static KMS holds one key (NotImplemented). EntityAlreadyExists when present. */
+  /** KES or PKCS#11; the static KMS holds one key (NotImplemented). EntityAlreadyExists when present. */
   createKmsKey(name: string): Promise<KmsCreatedKey> {
     return this.#call({ method: 'POST', segments: ['kms', 'keys', name] });
   }
-  /** Copies the legacy static key (COFFER_KMS_SECRET_KEY_LEGACY=true) into KES under its name. */
-  importKmsKey(name: string, options: { to: 'kes' }): Promise<KmsImportedKey> {
+  /** Copies the legacy static key (COFFER_KMS_SECRET_KEY_LEGACY=true) into KES or the PKCS#11 token under its name. */
+  importKmsKey(name: string, options: { to: 'kes' | 'pkcs11' }): Promise<KmsImportedKey> {
     return this.#call({ method: 'POST', segments: ['kms', 'keys', name, 'import'], query: [['to', options.to]] });
+  }
+
+  /** Starts (or resumes) re-wrapping object keys in the background; answers the job's status. */
+  startKmsRotation(input: KmsRotateInput = {}): Promise<KmsRotationStatus> {
+    return this.#call({ method: 'POST', segments: ['kms', 'rotate'], body: input });
+  }
+
+  kmsRotationStatus(): Promise<KmsRotationStatus> {
+    return this.#call({ method: 'GET', segments: ['kms', 'rotate'] });
   }
 
   // single sign-on (LDAP / OpenID)

@@ -192,7 +192,40 @@ export interface KmsCreatedKey {
 
 export interface KmsImportedKey {
   key: string;
-  importedTo: 'kes';
+  importedTo: 'kes' | 'pkcs11';
+}
+
+/** POST /kms/rotate: which versions to re-wrap, and under which key (see docs/security/crypto-format.md). */
+export interface KmsRotateInput {
+  /** Target key for every rotated version; absent: SSE-S3 → the default key, SSE-KMS → its own key. */
+  key?: string;
+  /** Only versions whose data key came from this KMS key. */
+  fromKey?: string;
+  bucket?: string;
+  prefix?: string;
+  /** Continue the last unfinished rotation with its own options (no other field with it). */
+  resume?: boolean;
+}
+
+/** GET /kms/rotate (and the answer of POST): the key rotation job, store-wide. */
+export interface KmsRotationStatus {
+  state: 'idle' | 'running' | 'done' | 'failed';
+  options: { key?: string; fromKey?: string; bucket?: string; prefix?: string };
+  /** Encrypted versions in scope (absent while the job counts them). */
+  total?: number;
+  processed: number;
+  rotated: number;
+  skipped: number;
+  failed: number;
+  skippedBy: { 'sse-c': number; 'other-key': number; changed: number; gone: number };
+  /** The first failed versions (at most 20) and why. */
+  failures: Array<{ bucket: string; key: string; versionId: string; reason: string }>;
+  startedAt?: string;
+  updatedAt?: string;
+  finishedAt?: string;
+  error?: string;
+  /** The last version processed; a resumed job continues after it. */
+  marker?: { bucket: string; key: string; versionId: string };
 }
 
 /** GET /idp/status: the configured identity providers (no secrets). */

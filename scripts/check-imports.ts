@@ -24,8 +24,9 @@ const RULES: Record<string, string[]> = {
   'iam/identity': ['iam/policy', 'iam/credentials', 'core'],
   'kms': ['core'],
   'crypto': ['kms', 'core'],
-  // The storage port, split in three files; other layers import storage/ports.ts, which re-exports the rest.
-  'storage/ports.ts': ['storage/ports-uploads.ts', 'storage/ports-iam.ts', 'core'],
+  // The storage port, split in four files; other layers import storage/ports.ts, which re-exports the rest.
+  'storage/ports.ts': ['storage/ports-uploads.ts', 'storage/ports-iam.ts', 'storage/ports-rotation.ts', 'core'],
+  'storage/ports-rotation.ts': ['storage/ports.ts', 'core'],
   'storage/ports-uploads.ts': ['storage/ports.ts', 'core'],
   'storage/ports-iam.ts': ['core'],
   'storage': ['storage/ports.ts', 'core'],

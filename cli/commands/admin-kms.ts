@@ -6,13 +6,14 @@ import type { Command } from 'commander';
 import { AdminApiError, type AdminClient, type KmsStatus } from '../../client/index.js';
 import { act, clientFor, leaf, UsageError, type CliContext } from '../context.js';
 import type { Output } from '../output.js';
+import { registerKmsRotate } from './admin-kms-rotate.js';
 
 function showStatus(out: Output, status: KmsStatus): void {
   out.fields([
     ['Backend', status.backend],
     ['Status', status.online ? out.colors.green('online') : out.colors.red('offline')],
     ['Default key', status.defaultKeyId],
-    ['Legacy key', status.legacyKeyId === undefined ? undefined : `${status.legacyKeyId} (static key kept for reads; move it with: coffer admin kms key import ALIAS ${status.legacyKeyId} --to kes)`],
+    ['Legacy key', status.legacyKeyId === undefined ? undefined : `${status.legacyKeyId} (static key kept for reads; move it with: coffer admin kms key import ALIAS ${status.legacyKeyId} --to ${status.backend})`],
   ]);
   const endpoints = status.endpoints ?? [];
   if (endpoints.length === 0) return;
@@ -28,7 +29,7 @@ async function explainCreateRefusal(client: AdminClient, error: unknown): Promis
   if (error instanceof AdminApiError && error.code === 'NotImplemented') {
     const backend = await client.kmsStatus().then((s) => s.backend, () => undefined);
     if (backend === 'static') {
-      throw new AdminApiError(error.code, `${error.message} The static KMS (COFFER_KMS_SECRET_KEY) holds exactly one key; creating keys needs KES (COFFER_KMS_KES_ENDPOINT).`, error.status, error.requestId);
+      throw new AdminApiError(error.code, `${error.message} The static KMS (COFFER_KMS_SECRET_KEY) holds exactly one key; creating keys needs KES (COFFER_KMS_KES_ENDPOINT) or a PKCS#11 token (COFFER_KMS_PKCS11_MODULE).`, error.status, error.requestId);
     }
   }
   throw error;
@@ -47,6 +48,8 @@ export function registerKms(admin: Command, ctx: CliContext): void {
       }),
     );
 
+  registerKmsRotate(kms, ctx);
+
   const key = kms.command('key').description('list, create and import KMS keys');
 
   leaf(key.command('list <alias>').alias('ls'))
@@ -61,7 +64,7 @@ export function registerKms(admin: Command, ctx: CliContext): void {
     );
 
   leaf(key.command('create <alias> <name>'))
-    .description('create a key in the KMS (KES; the static KMS holds one key)')
+    .description('create a key in the KMS (KES or PKCS#11; the static KMS holds one key)')
     .action(
       act<[string, string]>(ctx, async (out, _o, alias, name) => {
         const client = await clientFor(ctx, alias);
@@ -72,15 +75,15 @@ export function registerKms(admin: Command, ctx: CliContext): void {
     );
 
   leaf(key.command('import <alias> <name>'))
-    .description('copy the static key (kept with COFFER_KMS_SECRET_KEY_LEGACY=true) into KES under its name')
-    .requiredOption('--to <target>', 'where to import the key: kes')
+    .description('copy the static key (kept with COFFER_KMS_SECRET_KEY_LEGACY=true) into KES or the PKCS#11 token under its name')
+    .requiredOption('--to <target>', 'where to import the key: kes or pkcs11')
     .action(
       act<[string, string], { json?: boolean; to: string }>(ctx, async (out, o, alias, name) => {
-        if (o.to !== 'kes') throw new UsageError(`--to takes "kes" (got ${JSON.stringify(o.to)})`);
-        const imported = await (await clientFor(ctx, alias)).importKmsKey(name, { to: 'kes' });
+        if (o.to !== 'kes' && o.to !== 'pkcs11') throw new UsageError(`--to takes "kes" or "pkcs11" (got ${JSON.stringify(o.to)})`);
+        const imported = await (await clientFor(ctx, alias)).importKmsKey(name, { to: o.to });
         if (out.json) out.value(imported);
         else {
-          out.success(`Imported KMS key ${imported.key} into KES.`);
+          out.success(`Imported KMS key ${imported.key} into ${imported.importedTo === 'pkcs11' ? 'the PKCS#11 token' : 'KES'}.`);
           out.line('Objects sealed with it keep reading; you may now drop COFFER_KMS_SECRET_KEY and COFFER_KMS_SECRET_KEY_LEGACY.');
         }
       }),

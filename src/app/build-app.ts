@@ -15,13 +15,14 @@ import { PolicyAuthorizer } from '../iam/authorizer/index.js';
 import { loadOrCreateLocalSealer } from '../iam/credentials/index.js';
 import { createLogAuditSink, createLogger, type Logger } from '../observability/index.js';
 import { createKeyManager, importStaticKey, type KeyManager } from '../kms/index.js';
-import { BucketService, IamIdentityService, MultipartService, ObjectCrypto, ObjectService } from '../services/index.js';
+import { BucketService, IamIdentityService, KeyRotation, MultipartService, ObjectCrypto, ObjectService } from '../services/index.js';
 import { createFsBlobStore } from '../storage/fs/index.js';
 import type { BlobStore, MetadataStore } from '../storage/ports.js';
 import { openSqliteMetadataStore } from '../storage/sqlite/index.js';
 import { autoTlsNames, autoTlsNotice, ensureAutoTls, type AutoTlsResult } from './auto-tls.js';
 import { firstStartBanner, resolveRootCredentials } from './root-credentials.js';
 import { buildFederation } from './federation.js';
+import { kmsSealedIamSealer } from './iam-sealer.js';
 
 export interface App {
   readonly port: number;
@@ -69,19 +70,32 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
 
   // Encryption at rest: no KMS configured → SSE-S3/SSE-KMS answer 501; SSE-C works regardless.
-  const kms = await createKeyManager(withOutboundCas(config.kms, config.tls.cas));
+  // Secret keys and session tokens are sealed with <data>/.coffer/iam.key (created on first start;
+  // refused if loose). With a KMS that key is itself kept sealed by the KMS (envelope encryption).
+  let kms: KeyManager | undefined;
+  let sealer: Awaited<ReturnType<typeof kmsSealedIamSealer>>;
+  try {
+    kms = await createKeyManager(withOutboundCas(config.kms, config.tls.cas));
+    sealer = kms ? await kmsSealedIamSealer(config.dataDir, kms, logger) : await loadOrCreateLocalSealer(config.dataDir);
+  } catch (error) {
+    await sweeper.stop();
+    await store.close();
+    await kms?.close();
+    throw error;
+  }
   const crypto = new ObjectCrypto(kms, { autoEncryption: config.kmsAutoEncryption });
   const kmsState = kmsStateProbe(kms);
+  // `coffer admin kms rotate`: re-wraps object keys in the background; its progress lives in the store.
+  const rotation = kms ? new KeyRotation({ store, crypto, clock, logger }) : undefined;
   const services = {
     buckets: new BucketService({ store, clock, region: config.region }),
     objects: new ObjectService({ store, blobs, clock, inFlight, crypto }),
     multipart: new MultipartService({ store, blobs, clock, inFlight, checksums: multipartChecksums, crypto }),
     region: config.region,
   };
-  // Secret keys and session tokens are sealed with <data>/.coffer/iam.key (created on first start; refused if loose).
   const identity = new IamIdentityService({
     store: store.iam,
-    sealer: await loadOrCreateLocalSealer(config.dataDir),
+    sealer,
     clock,
     root: { accessKeyId: root.accessKey, secretKey: root.secretKey },
     apiRootAccess: config.apiRootAccess,
@@ -136,7 +150,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sourceIp,
     secureTransport,
     // /kms/* answers 501 rather than 404 when no KMS is configured.
-    endpoints: adminEndpoints({ kms: { kms, importStaticKey: (keyId) => importStaticKey(kms, keyId) }, idp: federation.admin }),
+    endpoints: adminEndpoints({ kms: { kms, importStaticKey: (keyId, to) => importStaticKey(kms, keyId, to), rotation }, idp: federation.admin }),
     region: config.region,
     version: packageVersion(),
     startedAt: clock.now(),
@@ -168,7 +182,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       },
     });
   } catch (error) {
+    await rotation?.stop();
     await sessionPrune.stop();
+    sealer.stop?.();
     await federation.stop();
     await expirer.stop();
     await sweeper.stop();
@@ -191,7 +207,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     stop: async () => {
       ready = false;
       await server.close(config.shutdownTimeoutMs);
+      await rotation?.stop();
       await sessionPrune.stop();
+      sealer.stop?.();
       await federation.stop();
       await expirer.stop();
       await sweeper.stop();
@@ -229,3 +247,4 @@ function withOutboundCas(kms: Config['kms'], cas: readonly string[]): Config['km
   if (!kms?.kes || cas.length === 0) return kms;
   return { ...kms, kes: { ...kms.kes, ca: [...(kms.kes.ca ?? rootCertificates), ...cas] } };
 }
+

@@ -11,6 +11,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { IamStore } from './ports-iam.js';
+import type { EncryptedVersionsPage, EncryptedVersionsQuery, JobStateStore, SealedKeyMaterial, SealedKeySwap } from './ports-rotation.js';
 import type { UploadStore } from './ports-uploads.js';
 
 export const RECORD_FORMAT_VERSION = 1 as const;
@@ -320,6 +321,16 @@ export interface MetadataStore {
   listObjects(query: ListObjectsQuery): Promise<ListObjectsPage>;
   /** Every version and delete marker, for ListObjectVersions; seeks past common prefixes. */
   listObjectVersions(query: ListObjectVersionsQuery): Promise<ListObjectVersionsPage>;
+  /** Key rotation: encrypted versions in (bucket, key, versionId) order from a resume point; seeks, never rescans. */
+  listEncryptedVersions(query: EncryptedVersionsQuery): Promise<EncryptedVersionsPage>;
+  /**
+   * Key rotation: in one transaction, replaces the key id, sealed data key and sealed object key
+   * of one SSE-S3 / SSE-KMS version with `next` — only if it still holds exactly `expected`
+   * (compare-and-swap). Nothing else of the record changes. 'changed' / 'gone': nothing written.
+   */
+  replaceSealedKey(bucket: string, key: string, versionId: string, expected: SealedKeyMaterial, next: SealedKeyMaterial): Promise<SealedKeySwap>;
+  /** Progress records of background jobs (resumable across restarts and processes). */
+  readonly jobs: JobStateStore;
   /** Multipart uploads in progress and their parts. */
   readonly uploads: UploadStore;
   /** Users, groups, policies, roles, access keys and STS sessions. */
@@ -374,3 +385,4 @@ export class StorageError extends Error {
 
 export * from './ports-uploads.js';
 export * from './ports-iam.js';
+export * from './ports-rotation.js';

@@ -83,7 +83,7 @@ const ADMIN = [
   'SiteReplicationInfo', 'SiteReplicationOperation', 'SiteReplicationRemove', 'SiteReplicationResync',
   'StartBatchJob', 'StorageInfo', 'TopLocksInfo', 'UpdatePolicyAssociation', 'UpdateServiceAccount',
   // Coffer-specific
-  'ExplainPolicy',
+  'ExplainPolicy', 'KMSRotateKey',
 ];
 
 const KMS = [

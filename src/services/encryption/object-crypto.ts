@@ -16,7 +16,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../core/index.js';
 import { CryptoError, newObjectKey, sealObjectKey, unsealObjectKey } from '../../crypto/index.js';
 import { KmsError, type KeyManager, type KmsContext } from '../../kms/index.js';
-import type { BucketRecord, ObjectEncryption } from '../../storage/ports.js';
+import type { BucketRecord, ObjectEncryption, SealedKeyMaterial } from '../../storage/ports.js';
 import type { CustomerKey, SseRequest } from './types.js';
 
 export type SealedWrite = { objectKey: Buffer; encryption: Omit<ObjectEncryption, 'plainSize'> };
@@ -78,6 +78,22 @@ export class ObjectCrypto {
           sealedObjectKey: sealObjectKey(objectKey, dataKey.plaintext, binding),
         },
       };
+    } finally {
+      dataKey.plaintext.fill(0);
+    }
+  }
+
+  /**
+   * Key rotation: `objectKey` sealed again under a fresh data key of `keyId`, with the version's
+   * own binding (mode, bucket, key) and KMS context. The object key itself never changes.
+   */
+  async reseal(encryption: Omit<ObjectEncryption, 'plainSize'>, objectKey: Buffer, bucket: string, key: string, keyId: string): Promise<SealedKeyMaterial> {
+    if (encryption.mode === 'SSE-C') throw new AppError('InvalidRequest', { message: 'SSE-C keys are held by the client.' });
+    const kms = this.requireKms();
+    const dataKey = await kmsCall(() => kms.generateDataKey(keyId, kmsContext(bucket, key, encryption.context)));
+    try {
+      const sealedObjectKey = sealObjectKey(objectKey, dataKey.plaintext, { domain: encryption.mode, bucket, key });
+      return { keyId, sealedDataKey: dataKey.ciphertext.toString('base64'), sealedObjectKey };
     } finally {
       dataKey.plaintext.fill(0);
     }

@@ -7,6 +7,7 @@ import { freshHarnessPerTest, type MetadataStoreFactory } from './harness.js';
 import { bucketCases } from './metadata-buckets.js';
 import { conditionCases } from './metadata-conditions.js';
 import { iamStoreCases } from './iam-store-cases.js';
+import { keyRotationCases } from './metadata-key-rotation.js';
 import { listingCases } from './metadata-listing.js';
 import { lockCases } from './metadata-lock.js';
 import { versionCases } from './metadata-versions.js';
@@ -24,5 +25,6 @@ export function runMetadataStoreContract(name: string, factory: MetadataStoreFac
     describe('conditional writes and tags', () => conditionCases(current));
     describe('IAM documents', () => iamStoreCases(current));
     describe('Object Lock', () => lockCases(current));
+    describe('key rotation', () => keyRotationCases(current));
   });
 }

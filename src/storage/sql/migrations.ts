@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { StorageError } from '../ports.js';
 import type { CofferSchema, SqlDialectProfile } from './schema.js';
 import { createIamTables } from './iam-schema.js';
+import { createJobsTable } from './key-rotation.js';
 import { addObjectLock } from './lock-schema.js';
 import { createCompletedUploadsTable, createUploadTables } from './uploads-schema.js';
 
@@ -73,6 +74,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // Object Lock: lock columns mirroring each record, the dialect's triggers, the clock high-water mark.
     version: 5,
     up: (db, profile) => addObjectLock(db, profile),
+  },
+  {
+    // Background job state (key rotation's resumable progress).
+    version: 6,
+    up: (db, profile) => createJobsTable(db, profile),
   },
 ];
 

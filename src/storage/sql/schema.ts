@@ -5,6 +5,7 @@
 import type { ColumnDefinitionBuilder } from 'kysely';
 import type { StorageError } from '../ports.js';
 import type { IamEntitiesTable, IamLinksTable, IamStateTable } from './iam-schema.js';
+import type { JobsTable } from './key-rotation.js';
 import type { CompletedUploadsTable, MultipartPartsTable, MultipartUploadsTable, ObjectPartsTable } from './uploads-schema.js';
 
 export interface SchemaMigrationsTable {
@@ -57,6 +58,7 @@ export interface CofferSchema {
   iam_entities: IamEntitiesTable;
   iam_links: IamLinksTable;
   iam_state: IamStateTable;
+  store_jobs: JobsTable;
 }
 
 /** The row shape that listing queries select: everything but the inline bytes. */

@@ -13,6 +13,10 @@ import {
   type MetadataStore,
   type ObjectVersionRecord,
   type DeleteVersionOptions,
+  type EncryptedVersionsPage,
+  type EncryptedVersionsQuery,
+  type SealedKeyMaterial,
+  type SealedKeySwap,
   type ObjectLockChange,
   type ObjectLockChangeOptions,
   type PutVersionOptions,
@@ -22,6 +26,7 @@ import { decodeBucket, decodeObject, decodeObjectSummary, encodeBucket, encodeOb
 import { applyLockChange, assertLockChange, assertRemovable, type LockClock } from './lock-guard.js';
 import { checkLatest, isSameVersion } from './expectations.js';
 import { SqlIamStore } from './iam-store.js';
+import { scanEncryptedVersions, SqlJobStore, swapSealedKey } from './key-rotation.js';
 import { collectListing, type KeyBound } from './listing.js';
 import { migrate } from './migrations.js';
 import type { DirectReader, PreparedQuery } from './prepared.js';
@@ -66,6 +71,7 @@ class SqlMetadataStore implements MetadataStore {
   readonly #vq: VersionQueries;
   readonly uploads: SqlUploadStore;
   readonly iam: SqlIamStore;
+  readonly jobs: SqlJobStore;
 
   constructor(db: Kysely<CofferSchema>, profile: SqlDialectProfile, options: SqlMetadataStoreOptions) {
     this.#db = db;
@@ -74,6 +80,7 @@ class SqlMetadataStore implements MetadataStore {
     this.#q = buildQueries(db);
     this.#vq = buildVersionQueries(db);
     this.uploads = new SqlUploadStore(db, (fn) => this.write(fn), (fn) => this.guard(fn));
+    this.jobs = new SqlJobStore(db, (fn) => this.write(fn), (fn) => this.guard(fn));
     this.iam = new SqlIamStore(db, { write: (fn) => this.write(fn), read: (query, values) => this.#read(query, values), guard: (fn) => this.guard(fn) });
   }
 
@@ -251,6 +258,14 @@ class SqlMetadataStore implements MetadataStore {
       }
     }
     return page;
+  }
+
+  async listEncryptedVersions(query: EncryptedVersionsQuery): Promise<EncryptedVersionsPage> {
+    return this.guard(() => scanEncryptedVersions(this.#db, query));
+  }
+
+  async replaceSealedKey(bucket: string, key: string, versionId: string, expected: SealedKeyMaterial, next: SealedKeyMaterial): Promise<SealedKeySwap> {
+    return this.write((trx) => swapSealedKey(trx, this.#q, { bucket, key, version: versionId }, expected, next));
   }
 
   async referencedBlobIds(blobIds: string[]): Promise<Set<string>> {

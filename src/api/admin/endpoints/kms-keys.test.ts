@@ -59,12 +59,13 @@ describe('admin KMS endpoints', () => {
     assert.equal(await appErrorCode(call(kmsEndpoints({ kms: down }), 'KMSListKeys')), 'ServiceUnavailable');
   });
 
-  it('imports the legacy static key into KES only with to=kes and an import function', async () => {
+  it('imports the legacy static key only with to=kes or to=pkcs11 and an import function', async () => {
     const imported: string[] = [];
-    const endpoints = kmsEndpoints({ kms: fakeKms([]), importStaticKey: async (k) => void imported.push(k) });
+    const endpoints = kmsEndpoints({ kms: fakeKms([]), importStaticKey: async (k, to) => void imported.push(`${k} to ${to}`) });
     await call(endpoints, 'KMSImportKey', { name: 'coffer-default-key' }, 'to=kes');
-    assert.deepEqual(imported, ['coffer-default-key']);
-    assert.equal(await appErrorCode(call(endpoints, 'KMSImportKey', { name: 'k' }, 'to=pkcs11')), 'InvalidInput');
+    await call(endpoints, 'KMSImportKey', { name: 'coffer-default-key' }, 'to=pkcs11');
+    assert.deepEqual(imported, ['coffer-default-key to kes', 'coffer-default-key to pkcs11']);
+    assert.equal(await appErrorCode(call(endpoints, 'KMSImportKey', { name: 'k' }, 'to=vault')), 'InvalidInput');
     assert.equal(await appErrorCode(call(kmsEndpoints({ kms: fakeKms([]) }), 'KMSImportKey', { name: 'k' }, 'to=kes')), 'NotImplemented');
   });
 });

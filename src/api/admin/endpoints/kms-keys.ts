@@ -2,8 +2,8 @@
  * The KMS on the admin API (`coffer admin kms status|key list|key create|key import`):
  *   GET  /kms/status                      admin:KMSKeyStatus  backend, default key, endpoints (never credentials)
  *   GET  /kms/keys?prefix=                admin:KMSKeyStatus  key names
- *   POST /kms/keys/{name}                 admin:KMSCreateKey  create a key (KES; static → NotImplemented)
- *   POST /kms/keys/{name}/import?to=kes   admin:KMSCreateKey  copy the legacy static key into KES
+ *   POST /kms/keys/{name}                 admin:KMSCreateKey  create a key (KES, PKCS#11; static → NotImplemented)
+ *   POST /kms/keys/{name}/import?to=kes|pkcs11  admin:KMSCreateKey  copy the legacy static key into KES / the token
  * api/admin may not import kms/: app/ passes the KeyManager (it fits AdminKms structurally) and
  * kms' importStaticKey. KMS conditions become admin errors here; backend text never leaks.
  */
@@ -20,8 +20,12 @@ export interface AdminKms {
 export interface AdminKmsDeps {
   kms: AdminKms | undefined;
   /** kms' importStaticKey bound to the server's KeyManager. */
-  importStaticKey?: (keyId: string) => Promise<void>;
+  importStaticKey?: (keyId: string, to: ImportTarget) => Promise<void>;
 }
+
+/** Where a static key can be imported: the external KMS configured next to it. */
+export type ImportTarget = 'kes' | 'pkcs11';
+const IMPORT_TARGETS: readonly string[] = ['kes', 'pkcs11'] satisfies ImportTarget[];
 
 const KEY_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}$/;
 const BY_KMS_CODE: Record<string, [AppErrorCode, string]> = {
@@ -33,7 +37,7 @@ const BY_KMS_CODE: Record<string, [AppErrorCode, string]> = {
   InvalidInput: ['InvalidInput', 'The KMS refused the input.'],
 };
 
-async function kmsCall<T>(call: () => Promise<T>): Promise<T> {
+export async function kmsCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -49,7 +53,7 @@ function configured(deps: AdminKmsDeps): AdminKms {
   return deps.kms;
 }
 
-function keyName(name: string | undefined): string {
+export function keyName(name: string | undefined): string {
   if (name === undefined || !KEY_NAME.test(name)) throw invalid('A KMS key name is 1–80 characters of A–Z, a–z, 0–9, "-", "_", ".".');
   return name;
 }
@@ -79,14 +83,15 @@ export function kmsEndpoints(deps: AdminKmsDeps): readonly AdminEndpoint[] {
     { name: 'KMSImportKey', method: 'POST', path: '/kms/keys/{name}/import', plan({ body, query, params }) {
       noBody(body);
       const { to } = queryParams(query, ['to']);
-      if (to !== 'kes') throw invalid('Import target must be to=kes.');
+      if (to === undefined || !IMPORT_TARGETS.includes(to)) throw invalid('Import target must be to=kes or to=pkcs11.');
+      const target = to as ImportTarget;
       const name = keyName(params.name);
       return { checks: [{ action: 'admin:KMSCreateKey' }], run: async () => {
         configured(deps);
         const importKey = deps.importStaticKey;
-        if (!importKey) throw new AppError('NotImplemented', { message: 'Key import needs KES with COFFER_KMS_SECRET_KEY_LEGACY=true.' });
-        await kmsCall(() => importKey(name));
-        return { status: 200, body: { key: name, importedTo: 'kes' } };
+        if (!importKey) throw new AppError('NotImplemented', { message: 'Key import needs KES or PKCS#11 with COFFER_KMS_SECRET_KEY_LEGACY=true.' });
+        await kmsCall(() => importKey(name, target));
+        return { status: 200, body: { key: name, importedTo: target } };
       } };
     } },
   ];

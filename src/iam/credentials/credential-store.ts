@@ -14,6 +14,8 @@ export interface StoredCredential {
   secretKey: Secret<string>;
   sessionToken?: Secret<string>;
   principal: Principal;
+  /** An STS session past its expiry: the signature is still checked, then ExpiredToken (AWS). */
+  expired?: boolean;
 }
 
 export interface CredentialStore {

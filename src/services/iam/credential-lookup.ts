@@ -21,6 +21,8 @@ import type { CredentialResolver } from './resolver.js';
 interface Entry {
   credential: StoredCredential | undefined;
   expiresAtMs: number;
+  /** For sessions: the session's own expiry (expiresAtMs may be earlier: its parent key's). */
+  sessionExpiresAtMs?: number | undefined;
 }
 
 const UNKNOWN: Entry = Object.freeze({ credential: undefined, expiresAtMs: Number.POSITIVE_INFINITY });
@@ -50,11 +52,15 @@ export class IamCredentialStore implements CredentialStore {
       entry = await this.#load(accessKeyId, nowMs);
       if (this.#ctx.cache.epoch === epoch) this.#entries.set(accessKeyId, entry);
     }
-    return nowMs < entry.expiresAtMs ? entry.credential : undefined;
+    if (nowMs < entry.expiresAtMs) return entry.credential;
+    // A session that ran out of time (rather than one revoked or whose parent went away): the
+    // SigV4 layer answers ExpiredToken once the caller proved the secret and the token.
+    const credential = entry.credential;
+    return credential?.sessionToken !== undefined && entry.sessionExpiresAtMs === entry.expiresAtMs ? { ...credential, expired: true } : undefined;
   }
 
   async #load(accessKeyId: string, nowMs: number): Promise<Entry> {
-    const resolved = await this.#resolver.resolve(accessKeyId, nowMs);
+    const resolved = await this.#resolver.resolve(accessKeyId, nowMs, { expiredSessions: true });
     if (!resolved) return UNKNOWN;
     try {
       const secretKey = await this.#ctx.sealer.open(resolved.sealedSecret, { purpose: 'secret', accessKeyId });
@@ -62,7 +68,7 @@ export class IamCredentialStore implements CredentialStore {
       if (resolved.sealedToken !== undefined) {
         credential.sessionToken = await this.#ctx.sealer.open(resolved.sealedToken, { purpose: 'session-token', accessKeyId });
       }
-      return { credential, expiresAtMs: resolved.expiresAtMs };
+      return { credential, expiresAtMs: resolved.expiresAtMs, sessionExpiresAtMs: resolved.sessionExpiresAtMs };
     } catch (error) {
       if (error instanceof SealError) return UNKNOWN;
       throw error;

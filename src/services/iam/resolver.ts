@@ -38,6 +38,8 @@ export interface ResolvedCredential {
   principal: Principal;
   /** Milliseconds since the epoch; Infinity when the credential does not expire. */
   expiresAtMs: number;
+  /** Sessions: their own expiry (expiresAtMs is earlier when the parent key expires first). */
+  sessionExpiresAtMs?: number | undefined;
   sealedSecret: string;
   sealedToken?: string | undefined;
   identity: IdentitySource;
@@ -54,8 +56,8 @@ export class CredentialResolver {
   }
 
   /** A stored key or session (not the root key itself); undefined when unknown or not valid now. */
-  async resolve(accessKeyId: string, nowMs: number): Promise<ResolvedCredential | undefined> {
-    return (await this.resolveKey(accessKeyId, nowMs)) ?? (await this.#session(accessKeyId, nowMs));
+  async resolve(accessKeyId: string, nowMs: number, options: { expiredSessions?: boolean } = {}): Promise<ResolvedCredential | undefined> {
+    return (await this.resolveKey(accessKeyId, nowMs)) ?? (await this.#session(accessKeyId, nowMs, options.expiredSessions === true));
   }
 
   async resolveKey(accessKeyId: string, nowMs: number): Promise<ResolvedCredential | undefined> {
@@ -80,11 +82,15 @@ export class CredentialResolver {
     return { ...base, principal: this.#principals.user(user, accessKeyId, 'access-key'), identity: { type: 'user', user } };
   }
 
-  async #session(accessKeyId: string, nowMs: number): Promise<ResolvedCredential | undefined> {
+  /** `expired`: also a session past its own expiry (still stored), for ExpiredToken; its expiresAtMs tells. */
+  async #session(accessKeyId: string, nowMs: number, expired = false): Promise<ResolvedCredential | undefined> {
     const entity = await this.#ctx.get('session', accessKeyId);
     if (!entity) return undefined;
     const session = decodeSession(entity);
-    if (!(nowMs < session.expiresAt.getTime())) return undefined;
+    if (!(nowMs < session.expiresAt.getTime())) {
+      if (!expired) return undefined;
+      nowMs = session.expiresAt.getTime() - 1; // judge the rest (parent, role) as of its last valid instant
+    }
     if (session.federated !== undefined) return this.#federated(session, session.federated);
     const parent = await this.#parent(session.parentAccessKeyId, nowMs);
     // A federated key never parents a session (Sessions refuses it; this holds even if one existed).
@@ -93,7 +99,7 @@ export class CredentialResolver {
     if (parentUser !== session.parentUser) return undefined;
     const expiresAtMs = Math.min(session.expiresAt.getTime(), parent.expiresAtMs);
     const sessionPolicy: NarrowingDocument[] = session.policy === undefined ? [] : [{ label: `session:${accessKeyId}/policy`, text: session.policy, kind: 'session' }];
-    const base = { expiresAtMs, sealedSecret: session.sealedSecret, sealedToken: session.sealedToken };
+    const base = { expiresAtMs, sessionExpiresAtMs: session.expiresAt.getTime(), sealedSecret: session.sealedSecret, sealedToken: session.sealedToken };
     if (session.roleName !== undefined) {
       const roleEntity = await this.#ctx.get('role', session.roleName);
       if (!roleEntity || session.sessionName === undefined) return undefined;
@@ -111,7 +117,7 @@ export class CredentialResolver {
 
   async #federated(session: Session, federated: FederatedRef): Promise<ResolvedCredential | undefined> {
     const sessionPolicy: NarrowingDocument[] = session.policy === undefined ? [] : [{ label: `session:${session.accessKeyId}/policy`, text: session.policy, kind: 'session' }];
-    const base = { expiresAtMs: session.expiresAt.getTime(), sealedSecret: session.sealedSecret, sealedToken: session.sealedToken, narrowing: sessionPolicy };
+    const base = { expiresAtMs: session.expiresAt.getTime(), sessionExpiresAtMs: session.expiresAt.getTime(), sealedSecret: session.sealedSecret, sealedToken: session.sealedToken, narrowing: sessionPolicy };
     if (session.roleName !== undefined) {
       const roleEntity = await this.#ctx.get('role', session.roleName);
       if (!roleEntity || session.sessionName === undefined) return undefined;

@@ -4,6 +4,8 @@ export interface SigningCredential {
   accessKeyId: string;
   secretKey: Secret<string>;
   sessionToken?: Secret<string>;
+  /** An STS session past its expiry: refused with ExpiredToken once signature and token match. */
+  expired?: boolean;
 }
 
 export type CredentialLookup = (accessKeyId: string) => Promise<SigningCredential | undefined>;

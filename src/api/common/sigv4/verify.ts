@@ -34,7 +34,11 @@ function constantTimeEqualStrings(a: string, b: string): boolean {
 export function checkToken(credential: SigningCredential, sent: string | undefined): void {
   const expected = credential.sessionToken?.reveal();
   if (expected === undefined && sent === undefined) return;
-  if (expected !== undefined && sent !== undefined && constantTimeEqualStrings(expected, sent)) return;
+  if (expected !== undefined && sent !== undefined && constantTimeEqualStrings(expected, sent)) {
+    // Only a caller who proved the secret and the token learns that the session has expired.
+    if (credential.expired === true) throw new AppError('ExpiredToken', { message: 'The provided token has expired.' });
+    return;
+  }
   throw new AppError('InvalidToken', { message: 'The provided token is malformed or otherwise invalid.' });
 }
 

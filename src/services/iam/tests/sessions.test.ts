@@ -112,10 +112,13 @@ describe('STS sessions (AssumeRole)', () => {
     f.clock.advance(899_000);
     assert.ok(await f.identity.credentials.lookup(s.accessKeyId), 'cached, still valid');
     f.clock.advance(1_000);
-    assert.equal(await f.identity.credentials.lookup(s.accessKeyId), undefined, 'the cached entry expires too');
+    // Expired, not unknown: the SigV4 layer answers ExpiredToken once signature and token match.
+    assert.equal((await f.identity.credentials.lookup(s.accessKeyId))?.expired, true, 'the cached entry expires too');
+    assert.equal(await f.identity.policies.principalPolicies((await f.identity.credentials.lookup(s.accessKeyId))!.principal), undefined, 'and grants nothing');
     const later = await f.identity.assumeRole(caller, { durationSeconds: 3600 });
     assert.equal(await f.identity.pruneExpired(), 1);
     assert.equal(await f.store.iam.getIamEntity('session', s.accessKeyId), undefined);
+    assert.equal(await f.identity.credentials.lookup(s.accessKeyId), undefined, 'pruned: unknown');
     assert.ok(await f.identity.credentials.lookup(later.accessKeyId));
   });
 

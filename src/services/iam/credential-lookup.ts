@@ -2,10 +2,11 @@
  * The request path's CredentialStore: access key id → secret (and session token) + principal.
  *
  * Protects: request authentication. Every refusal — unknown id, disabled or deleted owner,
- * inactive, expired, revoked, root access switched off, a sealed value that does not open — is
- * the same `undefined`, so the caller answers InvalidAccessKeyId identically and nothing tells
- * an unknown key from a disabled one. (An expired session could be answered ExpiredToken by the
- * SigV4 layer as AWS does; it gets undefined here, which is acceptable and leaks less.)
+ * inactive, expired key, revoked session, root access switched off, a sealed value that does not
+ * open — is the same `undefined`, so the caller answers InvalidAccessKeyId identically and nothing
+ * tells an unknown key from a disabled one. One exception, as AWS: a session that ran out of time
+ * (still stored, parent still valid) comes back marked `expired`, and the SigV4 layer answers
+ * ExpiredToken only after the signature and the session token match — so only its holder learns.
  * Secrets are opened from their sealed form once per cache fill and kept only as Secret<string>.
  * Session tokens are stored sealed too (AAD bound to the session's key id), so the SigV4 layer's
  * constant-time comparison of X-Amz-Security-Token with StoredCredential.sessionToken works

@@ -95,8 +95,10 @@ export class LdapIdentityProvider {
     } catch (error) {
       if (!(error instanceof Invalid)) throw error instanceof IdentityError ? error : this.#unavailable(error, 'authenticate');
       this.#throttle.failed(name, source);
-      const wait = this.#floorMs + randomInt(0, 26) - (performance.now() - started);
-      if (wait > 0) await sleep(wait);
+      // Timers have millisecond resolution and may fire up to 1 ms early: wait until the floor has
+      // really passed, so no refusal comes back faster than the floor.
+      const until = started + this.#floorMs + randomInt(0, 26);
+      for (let wait = until - performance.now(); wait > 0; wait = until - performance.now()) await sleep(Math.ceil(wait) + 1);
       throw new IdentityError('invalid');
     }
   }

@@ -22,6 +22,7 @@ import { evaluate } from '../../iam/policy/index.js';
 import { parseRoleArn, roleArn as arnOfRole } from './arns.js';
 import type { IamContext } from './context.js';
 import { ldapHolder } from './effective-policies.js';
+import { keyOfHolder } from './keys.js';
 import { roleSessionName } from './names.js';
 import { builtInNamed } from './policies.js';
 import { StoredPolicies } from './policy-docs.js';
@@ -157,7 +158,7 @@ export class FederatedSessions {
     if (identity.provider === 'tls') return identity.policies.length === 1 && (builtInNamed(identity.policies[0] as string) !== undefined || (await this.#ctx.get('policy', identity.policies[0] as string)) !== undefined);
     if (identity.provider !== 'ldap') return identity.policies.length > 0;
     for (const holder of [ldapHolder('user', identity.subject), ...identity.groups.map((g: string) => ldapHolder('group', g))]) {
-      if ((await this.#ctx.store.listIamLinks('attached', { from: holder.toLowerCase() })).length > 0) return true;
+      if ((await this.#ctx.store.listIamLinks('attached', { from: keyOfHolder(holder) })).length > 0) return true;
     }
     return false;
   }

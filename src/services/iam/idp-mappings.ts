@@ -9,7 +9,7 @@ import { AppError } from '../../core/index.js';
 import { normaliseDn } from '../../iam/identity/index.js';
 import type { IamContext } from './context.js';
 import { ldapHolder } from './effective-policies.js';
-import { keyOf } from './keys.js';
+import { keyOf, keyOfHolder } from './keys.js';
 import { LIMITS } from './names.js';
 import type { Policies } from './policies.js';
 import type { IdpPolicyMapping } from './types.js';
@@ -73,6 +73,6 @@ export class IdpMappings {
   }
 
   async #attached(holder: string): Promise<string[]> {
-    return (await this.#ctx.store.listIamLinks('attached', { from: holder.toLowerCase() })).map((l) => l.to);
+    return (await this.#ctx.store.listIamLinks('attached', { from: keyOfHolder(holder) })).map((l) => l.to);
   }
 }
